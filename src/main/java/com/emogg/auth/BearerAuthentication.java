@@ -1,0 +1,78 @@
+package com.emogg.auth;
+
+import java.util.Optional;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import com.emogg.web.ErrorBody;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code Authorization: Bearer <token>} on every {@code /v1} request (a user token) and every
+ * {@code /admin} request (the operators' admin token from configuration). Runs after routing, so an
+ * unknown path is a 404 whatever the token.
+ */
+public class BearerAuthentication {
+
+    private static final String SCHEME = "Bearer ";
+
+    private final TokenService tokens;
+    private final CurrentCaller currentCaller;
+    private final Optional<String> adminToken;
+
+    public BearerAuthentication(TokenService tokens, CurrentCaller currentCaller,
+            @ConfigProperty(name = "emogg.admin-token") Optional<String> adminToken) {
+        this.tokens = tokens;
+        this.currentCaller = currentCaller;
+        this.adminToken = adminToken.filter(token -> !token.isBlank());
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (path.startsWith("/admin/")) {
+            String token = bearer(request);
+            boolean admin = token != null && adminToken.map(expected -> Tokens.matches(token, expected)).orElse(false);
+            return Uni.createFrom().item(admin ? null : unauthorized("A valid admin token is required"));
+        }
+        if (!path.startsWith("/v1/") && !path.equals("/v1")) {
+            return Uni.createFrom().nullItem();
+        }
+        String token = bearer(request);
+        if (token == null) {
+            return Uni.createFrom().item(unauthorized("A bearer token is required"));
+        }
+        return tokens.authenticate(token).map(caller -> {
+            if (caller == null) {
+                return unauthorized("The token is invalid or revoked");
+            }
+            currentCaller.set(caller);
+            return null;
+        });
+    }
+
+    private static String bearer(ContainerRequestContext request) {
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.length() <= SCHEME.length()
+                || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return null;
+        }
+        String token = header.substring(SCHEME.length()).trim();
+        return token.isEmpty() || token.length() > 512 ? null : token;
+    }
+
+    private static Response unauthorized(String message) {
+        return Response.status(401)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"emogg\"")
+                .type("application/json")
+                .entity(ErrorBody.of(401, message))
+                .build();
+    }
+}
