@@ -10,7 +10,9 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import com.emogg.common.Role;
 import com.emogg.web.ErrorBody;
+import com.emogg.web.ErrorMappers;
 
 import io.smallrye.mutiny.Uni;
 
@@ -26,23 +28,31 @@ public class BearerAuthentication {
     private final TokenService tokens;
     private final CurrentCaller currentCaller;
     private final Optional<String> adminToken;
+    private final boolean servesApi;
 
-    public BearerAuthentication(TokenService tokens, CurrentCaller currentCaller,
+    public BearerAuthentication(TokenService tokens, CurrentCaller currentCaller, Role role,
             @ConfigProperty(name = "emogg.admin-token") Optional<String> adminToken) {
         this.tokens = tokens;
         this.currentCaller = currentCaller;
+        this.servesApi = role.servesApi();
         this.adminToken = adminToken.filter(token -> !token.isBlank());
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (path.startsWith("/admin/")) {
-            String token = bearer(request);
-            boolean admin = token != null && adminToken.map(expected -> Tokens.matches(token, expected)).orElse(false);
-            return Uni.createFrom().item(admin ? null : unauthorized("A valid admin token is required"));
+        boolean admin = path.startsWith("/admin/");
+        boolean user = path.startsWith("/v1/") || path.equals("/v1");
+        if ((admin || user) && !servesApi) {
+            // a worker process serves health and metrics only
+            return Uni.createFrom().item(ErrorMappers.respond(404, ErrorBody.of(404, "Not found")));
         }
-        if (!path.startsWith("/v1/") && !path.equals("/v1")) {
+        if (admin) {
+            String token = bearer(request);
+            boolean valid = token != null && adminToken.map(expected -> Tokens.matches(token, expected)).orElse(false);
+            return Uni.createFrom().item(valid ? null : unauthorized("A valid admin token is required"));
+        }
+        if (!user) {
             return Uni.createFrom().nullItem();
         }
         String token = bearer(request);

@@ -90,7 +90,7 @@ public class ErrorMappers {
         };
     }
 
-    static Response respond(int status, ErrorBody body) {
+    public static Response respond(int status, ErrorBody body) {
         return builder(status, body).build();
     }
 
