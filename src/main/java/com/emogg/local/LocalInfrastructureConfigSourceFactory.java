@@ -44,8 +44,18 @@ public final class LocalInfrastructureConfigSourceFactory implements ConfigSourc
         if (!postgres && !kafka) {
             return List.of();
         }
-        LocalSettings settings = LocalSettings.read(profile, name -> value(context, name));
+        try {
+            return List.of(start(profile, postgres, kafka, LocalSettings.read(profile, name -> value(context, name))));
+        } catch (RuntimeException | Error e) {
+            // Quarkus has not set up logging yet at this point: a logged error could vanish
+            System.err.println("[emogg] the local " + (postgres ? "PostgreSQL/" : "") + (kafka ? "Kafka" : "")
+                    + " infrastructure did not start: " + e);
+            e.printStackTrace();
+            throw e;
+        }
+    }
 
+    private static ConfigSource start(LocalProfile profile, boolean postgres, boolean kafka, LocalSettings settings) {
         // The two servers start in parallel: together they take about as long as the slower one.
         CompletableFuture<Map<String, String>> kafkaConfig = kafka
                 ? CompletableFuture.supplyAsync(() -> LocalKafka.ensureStarted(settings))
@@ -55,7 +65,7 @@ public final class LocalInfrastructureConfigSourceFactory implements ConfigSourc
             config.putAll(LocalPostgres.ensureStarted(settings));
         }
         config.putAll(kafkaConfig.join());
-        return List.of(new PropertiesConfigSource(config, "emogg-local-infrastructure", ORDINAL));
+        return new PropertiesConfigSource(config, "emogg-local-infrastructure", ORDINAL);
     }
 
     @Override

@@ -14,7 +14,8 @@ final class LocalPorts {
 
     static int claim(int wanted, String what, String setting) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            // as the servers themselves do: a port whose last connections are in TIME_WAIT is free
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted));
             return socket.getLocalPort();
         } catch (IOException e) {
