@@ -13,6 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.emogg.auth.Caller;
 import com.emogg.common.Dates;
 import com.emogg.common.ObjectIds;
+import com.emogg.session.events.SessionCommands;
+import com.emogg.session.events.StopReason;
 import com.emogg.web.ApiException;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -31,16 +33,19 @@ public class SessionService {
     static final String ACTIVE_OR_PROCESSING = "The session is active or processing";
 
     private final SessionRepository sessions;
+    private final SessionCommands commands;
     private final Clock clock;
     private final Duration maxLifetime;
 
-    public SessionService(SessionRepository sessions, Clock clock,
+    public SessionService(SessionRepository sessions, SessionCommands commands, Clock clock,
             @ConfigProperty(name = "emogg.session.max-lifetime", defaultValue = "PT24H") Duration maxLifetime) {
         this.sessions = sessions;
+        this.commands = commands;
         this.clock = clock;
         this.maxLifetime = maxLifetime;
     }
 
+    /** The new session and the {@code SessionStartRequested} command for a worker, in one transaction. */
     @WithTransaction
     public Uni<Session> create(Caller caller, NewSession request) {
         Instant now = Dates.now(clock);
@@ -58,7 +63,7 @@ public class SessionService {
         session.sourceId = UUID.randomUUID();
         session.sourceName = request.streamUri().getHost();
         session.workerState = WorkerState.PENDING;
-        return sessions.persist(session);
+        return sessions.persist(session).call(created -> commands.startRequested(created, now));
     }
 
     @WithSession
@@ -77,14 +82,20 @@ public class SessionService {
         return owned(caller, id).invoke(session -> session.name = name);
     }
 
+    /**
+     * The stop: the guarded state change and the {@code SessionStopRequested} event for its worker,
+     * in one transaction. Kafka is not involved here; the relay publishes the event after commit.
+     */
     @WithTransaction
     public Uni<Session> stop(Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
             return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
         }
-        return sessions.stop(id, caller.userId(), Dates.now(clock))
+        Instant now = Dates.now(clock);
+        return sessions.stop(id, caller.userId(), now)
                 .onItem().ifNull().switchTo(() -> owned(caller, id)
-                        .chain(found -> Uni.createFrom().failure(ApiException.badRequest(NOT_ACTIVE))));
+                        .chain(found -> Uni.createFrom().failure(ApiException.badRequest(NOT_ACTIVE))))
+                .call(stopped -> commands.stopRequested(stopped, StopReason.USER, now));
     }
 
     @WithTransaction
