@@ -12,6 +12,8 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.emogg.local.LocalDemoStream;
+
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -30,7 +32,7 @@ public class LocalDemoToken {
     static final String DEMO_PRODUCT = "64656d6f0000000000000002";
     private static final Logger LOG = Logger.getLogger(LocalDemoToken.class);
 
-    void announce(@Observes StartupEvent startup, TokenService tokens,
+    void announce(@Observes StartupEvent startup, TokenService tokens, LocalDemoStream stream,
             @ConfigProperty(name = "emogg.demo-token") Optional<String> configured,
             @ConfigProperty(name = "emogg.local.data-dir", defaultValue = ".emogg") String dataDir,
             @ConfigProperty(name = "quarkus.http.port") int port,
@@ -45,9 +47,11 @@ public class LocalDemoToken {
                   admin token: %3$s
 
                   curl -s -X POST %1$s/v1/sessions -H 'Authorization: Bearer %2$s' \\
-                       -H 'Content-Type: application/json' -d '{"name": "My first session", "streamUri": "rtsp://camera.example/live"}'
+                       -H 'Content-Type: application/json' -d '{"name": "My first session", "streamUri": "%4$s"}'
                   curl -s %1$s/v1/sessions -H 'Authorization: Bearer %2$s'
-                """, base, token, adminToken);
+
+                  %4$s is a demo stream on loopback: its session's worker reaches "working".
+                """, base, token, adminToken, stream.uri());
     }
 
     private static String stored(Path file) {

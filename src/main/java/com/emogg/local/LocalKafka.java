@@ -121,8 +121,9 @@ final class LocalKafka {
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
         props.put("log.dirs", logs.toString());
-        props.put("num.partitions", "1");
-        props.put("auto.create.topics.enable", "true");
+        // the application creates its topics, with their partitions and clean-up policies
+        props.put("num.partitions", "6");
+        props.put("auto.create.topics.enable", "false");
         props.put("offsets.topic.replication.factor", "1");
         props.put("offsets.topic.num.partitions", "1");
         props.put("transaction.state.log.replication.factor", "1");

@@ -47,6 +47,16 @@ public class Session extends PanacheEntityBase {
 
     public Instant healthCheckAt;
 
+    /** The worker whose report was applied last, and that report's sequence number. */
+    public String workerId;
+
+    public Long workerSeq;
+
+    /** When the pending stop was (last) sent to the worker, and how many times. */
+    public Instant stopRequestedAt;
+
+    public int stopAttempts;
+
     /** Seconds: while active, up to now; once finished, frozen at the stop. */
     public Duration duration(Instant now) {
         Instant end = finishedAt != null ? finishedAt : now;

@@ -16,18 +16,17 @@ import io.smallrye.mutiny.Uni;
 public class SessionRepository implements PanacheRepositoryBase<Session, String> {
 
     /** The entity's columns, in the order a native query must return them to map onto it. */
-    private static final String COLUMNS = "id, user_id, product_id, name, type, state, created_at, finished_at, expires_at, "
-            + "stream_uri, remove_media, source_id, source_name, worker_state, health_check_at";
+    static final String COLUMNS = "id, user_id, product_id, name, type, state, created_at, finished_at, expires_at, "
+            + "stream_uri, remove_media, source_id, source_name, worker_state, health_check_at, worker_id, worker_seq, "
+            + "stop_requested_at, stop_attempts";
 
     /**
      * The stop, as one guarded statement: only an active session of this user changes, so of N
      * concurrent stops exactly one finds it active (the others wait on the row lock, then see it
      * finished). Nothing had picked a {@code pending} session up, so it is {@code stopped} at once.
      */
-    private static final String STOP = "update sessions set state = 'finished', finished_at = :now, "
-            + "worker_state = case when worker_state = 'pending' then 'stopped' "
-            + "when worker_state in ('starting', 'working') then 'stopping' else worker_state end "
-            + "where id = :id and user_id = :user and state = 'active' returning " + COLUMNS;
+    private static final String STOP = "update sessions set " + Stops.FINISH
+            + " where id = :id and user_id = :user and state = 'active' returning " + COLUMNS;
 
     public Uni<Session> findOwned(String id, String userId) {
         return find("id = ?1 and userId = ?2", id, userId).firstResult();

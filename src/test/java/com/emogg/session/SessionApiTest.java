@@ -54,7 +54,7 @@ class SessionApiTest {
                 .body("config.removeMedia", equalTo(true))
                 .body("sources.size()", equalTo(1))
                 .body("sources[0].id", matchesPattern("[0-9a-f-]{36}"))
-                .body("sources[0].name", equalTo("camera.test"))
+                .body("sources[0].name", equalTo(TestApi.STREAM_HOST))
                 .body("sources[0].type", equalTo("video"))
                 .body("sources[0].device", equalTo("stream"))
                 .body("meta.expires", matchesPattern(ISO_MILLIS))

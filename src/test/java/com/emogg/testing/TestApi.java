@@ -19,8 +19,12 @@ public final class TestApi {
     public static final String ADMIN_TOKEN = "test-admin-token";
     /** Every test stream URI carries this password, which must never appear in a response. */
     public static final String STREAM_SECRET = "s3cret-Pa55";
-    /** The path of every test stream URI: only its host may be shown, as the source name. */
-    public static final String STREAM_PATH = ":8554/live-feed";
+    /**
+     * The port and path of every test stream URI: only its host may be shown, as the source name. The
+     * discard port on localhost: nothing streams there, and a worker finds that out at once.
+     */
+    public static final String STREAM_PATH = ":9/live-feed";
+    public static final String STREAM_HOST = "localhost";
 
     static {
         RestAssured.filters((request, response, context) -> {
@@ -59,7 +63,7 @@ public final class TestApi {
     }
 
     public static String streamUri() {
-        return "rtsp://viewer:" + STREAM_SECRET + "@camera.test" + STREAM_PATH;
+        return "rtsp://viewer:" + STREAM_SECRET + "@" + STREAM_HOST + STREAM_PATH;
     }
 
     public static RequestSpecification admin() {

@@ -6,6 +6,12 @@ public final class Channels {
     /** Outgoing: start and stop commands for workers ({@code emogg.topics.session-commands}). */
     public static final String SESSION_COMMANDS = "session-commands";
 
+    /** Outgoing, from workers: their reports ({@code emogg.topics.worker-states}). */
+    public static final String WORKER_STATES = "worker-states";
+
+    /** Incoming, in the api role: the workers' reports. */
+    public static final String WORKER_STATES_IN = "worker-states-in";
+
     private Channels() {
     }
 }

@@ -40,17 +40,20 @@ public class KafkaTopics {
     private final int partitions;
     private final Optional<Short> replicationFactor;
     private final String sessionCommands;
+    private final String workerStates;
 
     public KafkaTopics(@Identifier("default-kafka-broker") Map<String, Object> kafka,
             @ConfigProperty(name = "emogg.topics.create", defaultValue = "true") boolean create,
             @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6") int partitions,
             @ConfigProperty(name = "emogg.topics.replication-factor") Optional<Short> replicationFactor,
-            @ConfigProperty(name = "emogg.topics.session-commands") String sessionCommands) {
+            @ConfigProperty(name = "emogg.topics.session-commands") String sessionCommands,
+            @ConfigProperty(name = "emogg.topics.worker-states") String workerStates) {
         this.kafka = kafka;
         this.create = create;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
         this.sessionCommands = sessionCommands;
+        this.workerStates = workerStates;
     }
 
     void onStart(@Observes StartupEvent startup) {
@@ -95,7 +98,12 @@ public class KafkaTopics {
         // one session's commands form its desired-state log: compaction keeps the latest per session
         NewTopic commands = new NewTopic(sessionCommands, Optional.of(partitions), replicationFactor)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        return List.of(commands);
+        // reports only matter until applied: a week of them is plenty
+        NewTopic reports = new NewTopic(workerStates, Optional.of(partitions), replicationFactor)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
+        NewTopic commandsDeadLetters = new NewTopic(sessionCommands + "-dlq", Optional.of(1), replicationFactor);
+        NewTopic reportsDeadLetters = new NewTopic(workerStates + "-dlq", Optional.of(1), replicationFactor);
+        return List.of(commands, reports, commandsDeadLetters, reportsDeadLetters);
     }
 
     private void attempt(ScheduledExecutorService retries, Duration wait) {

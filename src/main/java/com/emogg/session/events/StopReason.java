@@ -12,6 +12,8 @@ public enum StopReason {
     EXPIRED,
     /** Its worker reported {@code failed}: the stream is unusable. */
     WORKER_FAILED,
+    /** Its worker stopped sending heartbeats: nothing analyses it any more. */
+    WORKER_LOST,
     /** A stop nobody confirmed, sent again by the reconciler. */
     STOP_DEADLINE;
 

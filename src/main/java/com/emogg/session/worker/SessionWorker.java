@@ -1,0 +1,464 @@
+package com.emogg.session.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import com.emogg.session.WorkerState;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * A worker: owns the sessions of the {@code session-commands} partitions Kafka assigns it, runs
+ * one {@link StreamAnalysis} task per running session and reports their states.
+ *
+ * <p><b>Ownership and resumption.</b> {@code session-commands} is the desired-state log of every
+ * session (keyed, so one session's commands share a partition; compacted, so it keeps the last
+ * command of each). When a partition is assigned, the worker reads it again from the beginning up
+ * to its end at that moment, without acting, to learn the last command of each session; then it
+ * starts the sessions whose last command is a start and that have not expired. A session whose
+ * last command is a stop is never started. After that catch-up it follows the partition live. So
+ * a worker that takes over after a rebalance or a crash resumes exactly what should run, with no
+ * state other than Kafka's.
+ *
+ * <p><b>Why a plain consumer</b> rather than a Reactive Messaging {@code @Incoming} channel: the
+ * catch-up needs the partition's end offset at assignment and a rewind of each newly assigned
+ * partition, and tests need several workers in one process; a consumer owned by this class makes
+ * both direct. Reports still go through a Reactive Messaging channel ({@link WorkerReports}).
+ *
+ * <p>Everything below runs on the worker's own thread (Kafka calls the rebalance listener from
+ * {@code poll}); only the tasks' listeners are called from probe threads, and they only touch a
+ * session's volatile state and send reports.
+ */
+public final class SessionWorker {
+
+    private static final Logger LOG = Logger.getLogger(SessionWorker.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(5);
+    private static final int REMEMBERED_EVENTS = 100_000;
+
+    private final String workerId;
+    private final Map<String, Object> kafka;
+    private final String topic;
+    private final String group;
+    private final StreamAnalysis analysis;
+    private final WorkerReports reports;
+    private final DeadLetters deadLetters;
+    private final MediaFolders media;
+    private final Duration heartbeatInterval;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    /** Grows with every report; starts from the clock so a restarted worker's reports are newer than its old ones. */
+    private final AtomicLong seq;
+
+    private final Map<TopicPartition, PartitionLog> owned = new HashMap<>();
+    private final Map<String, RunningSession> running = new HashMap<>();
+    private final Map<String, Boolean> seenEvents = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_EVENTS;
+        }
+    };
+
+    private volatile boolean stopRequested;
+    private volatile boolean healthy;
+    private volatile List<String> runningView = List.of();
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread thread;
+    private Instant nextHeartbeat = Instant.EPOCH;
+    private Instant nextCommit = Instant.EPOCH;
+
+    /** What the worker knows of one owned partition. */
+    private static final class PartitionLog {
+        final long end;
+        boolean caughtUp;
+        final Map<String, SessionCommand> latest = new HashMap<>();
+
+        PartitionLog(long end, boolean caughtUp) {
+            this.end = end;
+            this.caughtUp = caughtUp;
+        }
+    }
+
+    /** A session this worker runs. */
+    private static final class RunningSession {
+        final String sessionId;
+        final TopicPartition partition;
+        volatile WorkerState state = WorkerState.STARTING;
+        StreamAnalysis.Task task;
+
+        RunningSession(String sessionId, TopicPartition partition) {
+            this.sessionId = sessionId;
+            this.partition = partition;
+        }
+    }
+
+    SessionWorker(String workerId, Map<String, Object> kafka, String topic, String group, StreamAnalysis analysis,
+            WorkerReports reports, DeadLetters deadLetters, MediaFolders media, Duration heartbeatInterval, ObjectMapper json,
+            Clock clock, MeterRegistry registry) {
+        this.workerId = workerId;
+        this.kafka = kafka;
+        this.topic = topic;
+        this.group = group;
+        this.analysis = analysis;
+        this.reports = reports;
+        this.deadLetters = deadLetters;
+        this.media = media;
+        this.heartbeatInterval = heartbeatInterval;
+        this.json = json;
+        this.clock = clock;
+        this.registry = registry;
+        this.seq = new AtomicLong(clock.millis() * 1000);
+    }
+
+    public String id() {
+        return workerId;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        stopRequested = false;
+        thread = new Thread(this::run, "emogg-worker-" + workerId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Stops without reporting anything: the sessions' tasks end and the partitions go back to the
+     * group, whose next owner resumes them. What a shutting-down (or dying) worker does.
+     */
+    public void stop() {
+        Thread running;
+        synchronized (this) {
+            running = thread;
+            thread = null;
+        }
+        if (running == null) {
+            return;
+        }
+        stopRequested = true;
+        KafkaConsumer<String, String> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        try {
+            running.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True while the consumer is in its group: its last heartbeat to the group coordinator is recent. */
+    public boolean isHealthy() {
+        return healthy;
+    }
+
+    /** The sessions this worker runs now, for tests and diagnostics. */
+    public List<String> runningSessions() {
+        return runningView;
+    }
+
+    private void run() {
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "emogg-worker-" + workerId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer = kafkaConsumer;
+            kafkaConsumer.subscribe(List.of(topic), new Ownership(kafkaConsumer));
+            LOG.infof("worker %s follows %s in group %s", workerId, topic, group);
+            while (!stopRequested) {
+                for (ConsumerRecord<String, String> record : kafkaConsumer.poll(POLL)) {
+                    handle(record);
+                }
+                afterPoll(kafkaConsumer);
+            }
+        } catch (WakeupException e) {
+            // stop() woke the consumer up
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "worker %s stopped on an unexpected failure", workerId);
+        } finally {
+            healthy = false;
+            consumer = null;
+            for (RunningSession session : running.values()) {
+                session.task.stop();
+            }
+            running.clear();
+            owned.clear();
+            publishView();
+            LOG.infof("worker %s stopped; its sessions go to the next owner", workerId);
+        }
+    }
+
+    private void handle(ConsumerRecord<String, String> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        PartitionLog log = owned.get(partition);
+        if (log == null) {
+            return;
+        }
+        SessionCommand command = null;
+        try {
+            command = SessionCommand.read(headers(record), record.value(), json);
+            if (command == null) {
+                registry.counter("emogg.events.skipped", "topic", "session-commands", "type", String.valueOf(headers(record).get("ce_type")))
+                        .increment();
+            }
+        } catch (IllegalArgumentException e) {
+            if (log.caughtUp) {
+                // dead-lettered once, when first seen live; a later replay only skips it
+                registry.counter("emogg.events.rejected", "topic", "session-commands", "why", "unreadable").increment();
+                LOG.warnf("unreadable record at %s offset %d, sent to the dead-letter topic: %s", partition, record.offset(), e.getMessage());
+                deadLetters.send(record, e.getMessage());
+            }
+        }
+        if (command != null) {
+            if (!log.caughtUp) {
+                replayed(log, command);
+            } else if (seenEvents.containsKey(command.eventId())) {
+                registry.counter("emogg.worker.duplicate.commands").increment();
+            } else {
+                live(log, command, partition);
+            }
+        }
+        if (!log.caughtUp && record.offset() + 1 >= log.end) {
+            log.caughtUp = true;
+            resume(log, partition);
+        }
+    }
+
+    /** During catch-up: only learn each session's last command. */
+    private void replayed(PartitionLog log, SessionCommand command) {
+        seenEvents.put(command.eventId(), Boolean.TRUE);
+        SessionCommand previous = log.latest.get(command.sessionId());
+        if (command.start() && previous != null && !previous.start()) {
+            return; // a stopped session stays stopped
+        }
+        log.latest.put(command.sessionId(), command);
+    }
+
+    /** After catch-up: start what should run and is not running. */
+    private void resume(PartitionLog log, TopicPartition partition) {
+        Instant now = clock.instant();
+        int resumed = 0;
+        for (SessionCommand command : log.latest.values()) {
+            if (command.start() && command.expires().isAfter(now) && !running.containsKey(command.sessionId())) {
+                begin(command, partition);
+                resumed++;
+            }
+        }
+        LOG.infof("worker %s owns %s: %d sessions known, %d running", workerId, partition, log.latest.size(), resumed);
+    }
+
+    private void live(PartitionLog log, SessionCommand command, TopicPartition partition) {
+        seenEvents.put(command.eventId(), Boolean.TRUE);
+        SessionCommand previous = log.latest.get(command.sessionId());
+        if (command.start()) {
+            if (previous != null && !previous.start()) {
+                LOG.debugf("start of stopped session %s ignored", command.sessionId());
+                return;
+            }
+            log.latest.put(command.sessionId(), command);
+            if (!running.containsKey(command.sessionId())) {
+                begin(command, partition);
+            }
+        } else {
+            log.latest.put(command.sessionId(), command);
+            finish(command.sessionId(), command.removeMedia());
+        }
+    }
+
+    private void begin(SessionCommand command, TopicPartition partition) {
+        RunningSession session = new RunningSession(command.sessionId(), partition);
+        running.put(session.sessionId, session);
+        report(session.sessionId, WorkerState.STARTING, null);
+        try {
+            session.task = analysis.start(new StreamAnalysis.Request(command.sessionId(), command.streamUri(),
+                    media.create(command.sessionId())), new StreamAnalysis.Listener() {
+                        @Override
+                        public void working() {
+                            if (session.state == WorkerState.STARTING) {
+                                session.state = WorkerState.WORKING;
+                                report(session.sessionId, WorkerState.WORKING, null);
+                            }
+                        }
+
+                        @Override
+                        public void failed(String reason) {
+                            if (!session.state.isTerminal() && session.state != WorkerState.STOPPING) {
+                                session.state = WorkerState.FAILED;
+                                report(session.sessionId, WorkerState.FAILED, reason);
+                            }
+                        }
+                    });
+        } catch (RuntimeException e) {
+            session.state = WorkerState.FAILED;
+            session.task = () -> { };
+            report(session.sessionId, WorkerState.FAILED, "the analysis did not start: " + e.getMessage());
+        }
+        publishView();
+    }
+
+    /** The stop: end the task, honour removeMedia, confirm. A stop of a session not running here is confirmed too. */
+    private void finish(String sessionId, boolean removeMedia) {
+        RunningSession session = running.remove(sessionId);
+        if (session != null) {
+            if (!session.state.isTerminal()) {
+                session.state = WorkerState.STOPPING;
+                report(sessionId, WorkerState.STOPPING, null);
+            }
+            session.task.stop();
+        }
+        if (removeMedia) {
+            try {
+                media.delete(sessionId);
+            } catch (RuntimeException e) {
+                LOG.warnf("session %s: media not removed: %s", sessionId, e.getMessage());
+            }
+        }
+        report(sessionId, WorkerState.STOPPED, null);
+        publishView();
+    }
+
+    private void afterPoll(KafkaConsumer<String, String> kafkaConsumer) {
+        Instant now = clock.instant();
+        running.values().removeIf(session -> session.state == WorkerState.FAILED);
+        if (!now.isBefore(nextHeartbeat)) {
+            nextHeartbeat = now.plus(heartbeatInterval);
+            for (RunningSession session : running.values()) {
+                if (session.state == WorkerState.STARTING || session.state == WorkerState.WORKING) {
+                    reports.heartbeat(session.sessionId, workerId, session.state, seq.incrementAndGet());
+                }
+            }
+        }
+        if (!now.isBefore(nextCommit)) {
+            nextCommit = now.plus(COMMIT_INTERVAL);
+            commitProgress(kafkaConsumer);
+        }
+        healthy = groupHeartbeatFresh(kafkaConsumer);
+        publishView();
+    }
+
+    /** Commits where each caught-up partition is: not for recovery (catch-up rereads), but so consumer lag shows the backlog. */
+    private void commitProgress(KafkaConsumer<String, String> kafkaConsumer) {
+        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+        owned.forEach((partition, log) -> {
+            if (log.caughtUp) {
+                positions.put(partition, new OffsetAndMetadata(kafkaConsumer.position(partition)));
+            }
+        });
+        if (!positions.isEmpty()) {
+            kafkaConsumer.commitAsync(positions, (offsets, failure) -> {
+                if (failure != null) {
+                    LOG.debugf("offsets not committed: %s", failure.getMessage());
+                }
+            });
+        }
+    }
+
+    private static boolean groupHeartbeatFresh(KafkaConsumer<String, String> kafkaConsumer) {
+        for (Map.Entry<MetricName, ? extends Metric> metric : kafkaConsumer.metrics().entrySet()) {
+            if ("last-heartbeat-seconds-ago".equals(metric.getKey().name())) {
+                Object value = metric.getValue().metricValue();
+                return value instanceof Number seconds && seconds.doubleValue() >= 0 && seconds.doubleValue() < 30;
+            }
+        }
+        return false;
+    }
+
+    private void report(String sessionId, WorkerState state, String reason) {
+        reports.stateChanged(sessionId, workerId, state, seq.incrementAndGet(), reason);
+    }
+
+    private void publishView() {
+        runningView = List.copyOf(running.keySet());
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<String, String> record) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    /** Rewinds newly assigned partitions for the catch-up; hands revoked ones back without a report. */
+    private final class Ownership implements ConsumerRebalanceListener {
+
+        private final KafkaConsumer<String, String> kafkaConsumer;
+
+        Ownership(KafkaConsumer<String, String> kafkaConsumer) {
+            this.kafkaConsumer = kafkaConsumer;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Long> ends = kafkaConsumer.endOffsets(partitions);
+            Map<TopicPartition, Long> beginnings = kafkaConsumer.beginningOffsets(partitions);
+            kafkaConsumer.seekToBeginning(partitions);
+            List<TopicPartition> empty = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                long end = ends.getOrDefault(partition, 0L);
+                boolean nothingToReplay = end <= beginnings.getOrDefault(partition, 0L);
+                owned.put(partition, new PartitionLog(end, nothingToReplay));
+                if (nothingToReplay) {
+                    empty.add(partition);
+                }
+            }
+            LOG.debugf("worker %s assigned %s (%d empty)", workerId, partitions, empty.size());
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            release(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            release(partitions);
+        }
+
+        private void release(Collection<TopicPartition> partitions) {
+            running.values().removeIf(session -> {
+                if (partitions.contains(session.partition)) {
+                    session.task.stop();
+                    return true;
+                }
+                return false;
+            });
+            partitions.forEach(owned::remove);
+            publishView();
+        }
+    }
+}
