@@ -25,14 +25,14 @@ public class BearerAuthentication {
 
     private static final String SCHEME = "Bearer ";
 
-    private final TokenService tokens;
+    private final Authenticator authenticator;
     private final CurrentCaller currentCaller;
     private final Optional<String> adminToken;
     private final boolean servesApi;
 
-    public BearerAuthentication(TokenService tokens, CurrentCaller currentCaller, Role role,
+    public BearerAuthentication(Authenticator authenticator, CurrentCaller currentCaller, Role role,
             @ConfigProperty(name = "emogg.admin-token") Optional<String> adminToken) {
-        this.tokens = tokens;
+        this.authenticator = authenticator;
         this.currentCaller = currentCaller;
         this.servesApi = role.servesApi();
         this.adminToken = adminToken.filter(token -> !token.isBlank());
@@ -59,7 +59,7 @@ public class BearerAuthentication {
         if (token == null) {
             return Uni.createFrom().item(unauthorized("A bearer token is required"));
         }
-        return tokens.authenticate(token).map(caller -> {
+        return authenticator.authenticate(token).map(caller -> {
             if (caller == null) {
                 return unauthorized("The token is invalid or revoked");
             }

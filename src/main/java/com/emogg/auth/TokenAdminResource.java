@@ -23,9 +23,11 @@ import io.smallrye.mutiny.Uni;
 public class TokenAdminResource {
 
     private final TokenService tokens;
+    private final Authenticator authenticator;
 
-    public TokenAdminResource(TokenService tokens) {
+    public TokenAdminResource(TokenService tokens, Authenticator authenticator) {
         this.tokens = tokens;
+        this.authenticator = authenticator;
     }
 
     @POST
@@ -47,10 +49,12 @@ public class TokenAdminResource {
         if (!ObjectIds.isValid(id)) {
             return Uni.createFrom().failure(ApiException.notFound("Token not found"));
         }
-        return tokens.revoke(id).map(found -> {
-            if (!found) {
+        return tokens.revoke(id).map(hash -> {
+            if (hash == null) {
                 throw ApiException.notFound("Token not found");
             }
+            // committed: this replica forgets it now, the others when the NOTIFY reaches them
+            authenticator.evict(hash);
             return Response.noContent().build();
         });
     }

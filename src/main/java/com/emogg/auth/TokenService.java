@@ -9,7 +9,6 @@ import com.emogg.common.Dates;
 import com.emogg.common.ObjectIds;
 import com.emogg.web.ApiException;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -25,14 +24,6 @@ public class TokenService {
 
     public TokenService(Clock clock) {
         this.clock = clock;
-    }
-
-    /** The caller a token belongs to, or null when the token is unknown or revoked. */
-    @WithSession
-    public Uni<Caller> authenticate(String token) {
-        return ApiToken.<ApiToken>find("tokenHash = ?1 and revokedAt is null", (Object) Tokens.hash(token))
-                .firstResult()
-                .map(found -> found == null ? null : new Caller(found.id, found.userId, found.productId));
     }
 
     /** Issues a token for {@code userId} (created when new) in {@code productId}; both generated when null. */
@@ -63,17 +54,17 @@ public class TokenService {
         });
     }
 
-    /** Revokes a token; revoking twice is fine. False when no such token exists. */
+    /** Revokes a token (revoking twice is fine) and answers its hash, or null when no such token exists. */
     @WithTransaction
-    public Uni<Boolean> revoke(String tokenId) {
+    public Uni<byte[]> revoke(String tokenId) {
         return ApiToken.<ApiToken>findById(tokenId).map(token -> {
             if (token == null) {
-                return false;
+                return null;
             }
             if (token.revokedAt == null) {
                 token.revokedAt = Dates.now(clock);
             }
-            return true;
+            return token.tokenHash;
         });
     }
 

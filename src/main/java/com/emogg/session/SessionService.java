@@ -24,6 +24,10 @@ import io.smallrye.mutiny.Uni;
 /**
  * The session lifecycle for one caller. Another user's session is answered exactly like a missing
  * one, so nobody learns that it exists.
+ *
+ * <p>Create, get, list and stop are single statements ({@link SessionStore}): a statement is its
+ * own transaction, so a session and its command commit together or not at all. Rename and delete
+ * change an entity in a Hibernate Reactive transaction.
  */
 @ApplicationScoped
 public class SessionService {
@@ -32,21 +36,22 @@ public class SessionService {
     static final String NOT_ACTIVE = "The session is not active";
     static final String ACTIVE_OR_PROCESSING = "The session is active or processing";
 
+    private final SessionStore store;
     private final SessionRepository sessions;
     private final SessionCommands commands;
     private final Clock clock;
     private final Duration maxLifetime;
 
-    public SessionService(SessionRepository sessions, SessionCommands commands, Clock clock,
+    public SessionService(SessionStore store, SessionRepository sessions, SessionCommands commands, Clock clock,
             @ConfigProperty(name = "emogg.session.max-lifetime", defaultValue = "PT24H") Duration maxLifetime) {
+        this.store = store;
         this.sessions = sessions;
         this.commands = commands;
         this.clock = clock;
         this.maxLifetime = maxLifetime;
     }
 
-    /** The new session and the {@code SessionStartRequested} command for a worker, in one transaction. */
-    @WithTransaction
+    /** The new session and the {@code SessionStartRequested} command for a worker, in one statement. */
     public Uni<Session> create(Caller caller, NewSession request) {
         Instant now = Dates.now(clock);
         Session session = new Session();
@@ -63,18 +68,19 @@ public class SessionService {
         session.sourceId = UUID.randomUUID();
         session.sourceName = request.streamUri().getHost();
         session.workerState = WorkerState.PENDING;
-        return sessions.persist(session).call(created -> commands.startRequested(created, now));
+        return store.create(session, UUID.randomUUID(), commands.startRequested(session, now));
     }
 
-    @WithSession
     public Uni<Session> get(Caller caller, String id) {
-        return owned(caller, id);
+        if (!ObjectIds.isValid(id)) {
+            return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
+        }
+        return store.get(id, caller.userId()).onItem().ifNull().failWith(() -> ApiException.notFound(NOT_FOUND));
     }
 
-    /** One page, newest first; asks for one row more than the page to know whether more follow. */
-    @WithSession
-    public Uni<List<Session>> list(Caller caller, SessionFilter filter, int offset, int limitPlusOne) {
-        return sessions.page(caller.userId(), filter, offset, limitPlusOne);
+    /** {@code rows} sessions, newest first; ask for one more than the page to know whether more follow. */
+    public Uni<List<Session>> list(Caller caller, SessionFilter filter, int offset, int rows) {
+        return store.page(caller.userId(), filter, offset, rows);
     }
 
     @WithTransaction
@@ -84,18 +90,16 @@ public class SessionService {
 
     /**
      * The stop: the guarded state change and the {@code SessionStopRequested} event for its worker,
-     * in one transaction. Kafka is not involved here; the relay publishes the event after commit.
+     * in one statement. Kafka is not involved here; the relay publishes the event after commit.
      */
-    @WithTransaction
     public Uni<Session> stop(Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
             return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
         }
-        Instant now = Dates.now(clock);
-        return sessions.stop(id, caller.userId(), now)
-                .onItem().ifNull().switchTo(() -> owned(caller, id)
-                        .chain(found -> Uni.createFrom().failure(ApiException.badRequest(NOT_ACTIVE))))
-                .call(stopped -> commands.stopRequested(stopped, StopReason.USER, now));
+        return store.stop(id, caller.userId(), Dates.now(clock), StopReason.USER)
+                .onItem().ifNull().switchTo(() -> store.get(id, caller.userId()).map(found -> {
+                    throw found == null ? ApiException.notFound(NOT_FOUND) : ApiException.badRequest(NOT_ACTIVE);
+                }));
     }
 
     @WithTransaction
@@ -108,7 +112,8 @@ public class SessionService {
                 : owned(caller, id).chain(found -> Uni.createFrom().failure(ApiException.badRequest(ACTIVE_OR_PROCESSING))));
     }
 
-    private Uni<Session> owned(Caller caller, String id) {
+    @WithSession
+    Uni<Session> owned(Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
             return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
         }

@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -35,7 +34,7 @@ final class RtmpProbe {
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? RTMPS_PORT : RTMP_PORT;
         try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            plain.connect(HostResolver.resolve(host, port, timeout), (int) timeout.toMillis());
             plain.setSoTimeout((int) timeout.toMillis());
             try (Socket socket = tls ? ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true) : plain) {
                 OutputStream out = socket.getOutputStream();

@@ -42,8 +42,8 @@ public interface WorkerConfig {
         @WithDefault("3")
         int failuresBeforeFailed();
 
-        /** Threads probing streams; probes are short, so a few serve many sessions. */
-        @WithDefault("4")
+        /** Threads probing streams; a probe mostly waits on the network, and takes at most two timeouts. */
+        @WithDefault("16")
         int threads();
     }
 }

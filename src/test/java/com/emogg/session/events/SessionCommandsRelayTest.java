@@ -133,6 +133,10 @@ class SessionCommandsRelayTest {
         assertNotNull(startBody.get("expires").asText());
 
         JsonNode stopBody = JSON.readTree(stop.value());
+        // the body the database builds is exactly the documented record
+        SessionStopRequested stopEvent = JSON.readValue(stop.value(), SessionStopRequested.class);
+        assertEquals(stopBody, JSON.readTree(JSON.writeValueAsString(stopEvent)));
+        assertEquals(stop.header("ce_time"), stopEvent.requestedAt());
         assertEquals(1, stopBody.get("schemaVersion").asInt());
         assertEquals(id, stopBody.get("sessionId").asText());
         assertEquals(user.id(), stopBody.get("user").asText());
