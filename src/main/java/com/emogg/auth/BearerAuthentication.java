@@ -4,35 +4,41 @@ import java.util.Optional;
 
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import com.emogg.common.Role;
 import com.emogg.web.ErrorBody;
 import com.emogg.web.ErrorMappers;
+import com.emogg.web.Quota;
+import com.emogg.web.RateLimiter;
 
 import io.smallrye.mutiny.Uni;
 
 /**
  * {@code Authorization: Bearer <token>} on every {@code /v1} request (a user token) and every
- * {@code /admin} request (the operators' admin token from configuration). Runs after routing, so an
- * unknown path is a 404 whatever the token.
+ * {@code /admin} request (the operators' admin token from configuration), then the caller's rate
+ * limit. Runs after routing, so an unknown path is a 404 whatever the token.
  */
 public class BearerAuthentication {
 
     private static final String SCHEME = "Bearer ";
 
     private final Authenticator authenticator;
+    private final RateLimiter rateLimiter;
     private final CurrentCaller currentCaller;
     private final Optional<String> adminToken;
     private final boolean servesApi;
 
-    public BearerAuthentication(Authenticator authenticator, CurrentCaller currentCaller, Role role,
+    public BearerAuthentication(Authenticator authenticator, RateLimiter rateLimiter, CurrentCaller currentCaller, Role role,
             @ConfigProperty(name = "emogg.admin-token") Optional<String> adminToken) {
         this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
         this.currentCaller = currentCaller;
         this.servesApi = role.servesApi();
         this.adminToken = adminToken.filter(token -> !token.isBlank());
@@ -59,12 +65,18 @@ public class BearerAuthentication {
         if (token == null) {
             return Uni.createFrom().item(unauthorized("A bearer token is required"));
         }
-        return authenticator.authenticate(token).map(caller -> {
+        return authenticator.authenticate(token).chain(caller -> {
             if (caller == null) {
-                return unauthorized("The token is invalid or revoked");
+                return Uni.createFrom().item(unauthorized("The token is invalid or revoked"));
             }
             currentCaller.set(caller);
-            return null;
+            if (!rateLimiter.enabled()) {
+                return Uni.createFrom().nullItem();
+            }
+            return rateLimiter.take(caller.userId()).map(quota -> {
+                currentCaller.quota(quota);
+                return quota.allowed() ? null : tooManyRequests(quota);
+            });
         });
     }
 
@@ -76,6 +88,27 @@ public class BearerAuthentication {
         }
         String token = header.substring(SCHEME.length()).trim();
         return token.isEmpty() || token.length() > 512 ? null : token;
+    }
+
+    private static Response tooManyRequests(Quota quota) {
+        return quota.addHeaders(Response.status(429))
+                .header(HttpHeaders.RETRY_AFTER, quota.retryAfterSeconds())
+                .type("application/json")
+                .entity(ErrorBody.of(429, "Too many requests: the rate limit of this user is reached, retry in "
+                        + quota.retryAfterSeconds() + " s"))
+                .build();
+    }
+
+    /** Every authenticated {@code /v1} response tells the caller where its bucket stands. */
+    @ServerResponseFilter
+    public void rateLimitHeaders(ContainerResponseContext response) {
+        Quota quota = currentCaller.quota();
+        if (quota != null && !response.getHeaders().containsKey("RateLimit-Limit")) {
+            response.getHeaders().putSingle("RateLimit-Limit", quota.capacity());
+            response.getHeaders().putSingle("RateLimit-Remaining", quota.remaining());
+            response.getHeaders().putSingle("RateLimit-Reset", quota.resetSeconds());
+            response.getHeaders().putSingle("RateLimit-Policy", quota.policy());
+        }
     }
 
     private static Response unauthorized(String message) {

@@ -20,6 +20,7 @@ import com.emogg.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * The session lifecycle for one caller. Another user's session is answered exactly like a missing
@@ -53,6 +54,11 @@ public class SessionService {
 
     /** The new session and the {@code SessionStartRequested} command for a worker, in one statement. */
     public Uni<Session> create(Caller caller, NewSession request) {
+        return create(store.pool(), caller, request);
+    }
+
+    /** As {@link #create(Caller, NewSession)}, on a connection whose transaction the caller holds. */
+    public Uni<Session> create(SqlClient db, Caller caller, NewSession request) {
         Instant now = Dates.now(clock);
         Session session = new Session();
         session.id = ObjectIds.next(now);
@@ -68,14 +74,14 @@ public class SessionService {
         session.sourceId = UUID.randomUUID();
         session.sourceName = request.streamUri().getHost();
         session.workerState = WorkerState.PENDING;
-        return store.create(session, UUID.randomUUID(), commands.startRequested(session, now));
+        return store.create(db, session, UUID.randomUUID(), commands.startRequested(session, now));
     }
 
     public Uni<Session> get(Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
             return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
         }
-        return store.get(id, caller.userId()).onItem().ifNull().failWith(() -> ApiException.notFound(NOT_FOUND));
+        return store.get(store.pool(), id, caller.userId()).onItem().ifNull().failWith(() -> ApiException.notFound(NOT_FOUND));
     }
 
     /** {@code rows} sessions, newest first; ask for one more than the page to know whether more follow. */
@@ -93,11 +99,16 @@ public class SessionService {
      * in one statement. Kafka is not involved here; the relay publishes the event after commit.
      */
     public Uni<Session> stop(Caller caller, String id) {
+        return stop(store.pool(), caller, id);
+    }
+
+    /** As {@link #stop(Caller, String)}, on a connection whose transaction the caller holds. */
+    public Uni<Session> stop(SqlClient db, Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
             return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
         }
-        return store.stop(id, caller.userId(), Dates.now(clock), StopReason.USER)
-                .onItem().ifNull().switchTo(() -> store.get(id, caller.userId()).map(found -> {
+        return store.stop(db, id, caller.userId(), Dates.now(clock), StopReason.USER)
+                .onItem().ifNull().switchTo(() -> store.get(db, id, caller.userId()).map(found -> {
                     throw found == null ? ApiException.notFound(NOT_FOUND) : ApiException.badRequest(NOT_ACTIVE);
                 }));
     }

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -32,16 +33,21 @@ public class SessionStore {
         this.pool = pool;
     }
 
-    /** Inserts the session and its start command together. */
-    public Uni<Session> create(Session session, UUID startEventId, String startEvent) {
+    /** The pool, for statements that need no transaction of their caller's. */
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Inserts the session and its start command together, on {@code db}: the pool, or a transaction's connection. */
+    public Uni<Session> create(SqlClient db, Session session, UUID startEventId, String startEvent) {
         Tuple values = Tuple.tuple(List.of(session.id, session.userId, session.productId, session.name, session.type.value(),
                 utc(session.createdAt), utc(session.expiresAt), session.streamUri, session.removeMedia, session.sourceId,
                 session.sourceName, startEventId, startEvent));
-        return pool.preparedQuery(SessionSql.CREATE).execute(values).map(SessionStore::single);
+        return db.preparedQuery(SessionSql.CREATE).execute(values).map(SessionStore::single);
     }
 
-    public Uni<Session> get(String id, String userId) {
-        return pool.preparedQuery(SessionSql.GET).execute(Tuple.of(id, userId)).map(SessionStore::single);
+    public Uni<Session> get(SqlClient db, String id, String userId) {
+        return db.preparedQuery(SessionSql.GET).execute(Tuple.of(id, userId)).map(SessionStore::single);
     }
 
     /** {@code rows} sessions from {@code offset}, newest first. */
@@ -75,8 +81,8 @@ public class SessionStore {
     }
 
     /** The stopped session, or null when this user has no active session with that id. */
-    public Uni<Session> stop(String id, String userId, Instant now, StopReason reason) {
-        return pool.preparedQuery(SessionSql.STOP).execute(Tuple.of(id, userId, utc(now), reason.value())).map(SessionStore::single);
+    public Uni<Session> stop(SqlClient db, String id, String userId, Instant now, StopReason reason) {
+        return db.preparedQuery(SessionSql.STOP).execute(Tuple.of(id, userId, utc(now), reason.value())).map(SessionStore::single);
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -192,6 +192,8 @@ public final class SessionWorker {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // notice a topic created after start (on a fresh cluster) in seconds, not 5 minutes
+        config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
         try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer = kafkaConsumer;
             kafkaConsumer.subscribe(List.of(topic), new Ownership(kafkaConsumer));
