@@ -29,7 +29,8 @@ public class SessionDeadlines {
     private static final String EXPIRE = "with stopped as (update sessions set " + SessionSql.finish(":now")
             + " where id in (select id from sessions where state = 'active' and expires_at <= :now order by expires_at "
             + "limit :limit for update skip locked) returning " + SessionSql.COLUMNS + "), "
-            + "event as (" + SessionSql.stopEvent("'expired'", ":now") + ") select " + SessionSql.COLUMNS + " from stopped";
+            + "event as (" + SessionSql.stopEvent("'expired'", ":now") + "), "
+            + "fact as (" + SessionSql.stoppedFact("'expired'", ":now") + ") select " + SessionSql.COLUMNS + " from stopped";
 
     private static final String RESEND_STOP = "with stopped as (update sessions set stop_requested_at = :now, "
             + "stop_attempts = stop_attempts + 1 where id in (select id from sessions where worker_state = 'stopping' "
@@ -49,7 +50,10 @@ public class SessionDeadlines {
             + "stop_requested_at = coalesce(stop_requested_at, :now) from lost where s.id = lost.id returning s.*, lost.was_active), "
             + "event as (insert into outbox (id, session_id, stream, type, payload, occurred_at) "
             + "select gen_random_uuid(), id, 'commands', 'SessionStopRequested', "
-            + "stop_requested_payload(id, user_id, product_id, remove_media, 'worker_lost', :now), :now from stopped where was_active) "
+            + "stop_requested_payload(id, user_id, product_id, remove_media, 'worker_lost', :now), :now from stopped where was_active), "
+            + "fact as (insert into outbox (id, session_id, stream, type, payload, occurred_at) "
+            + "select gen_random_uuid(), id, 'events', 'SessionStopped', "
+            + "session_stopped_payload(id, user_id, product_id, created_at, finished_at, 'worker_lost'), :now from stopped where was_active) "
             + "select " + SessionSql.COLUMNS + " from stopped";
 
     private final DeadlineConfig config;

@@ -14,6 +14,7 @@ import com.emogg.auth.Caller;
 import com.emogg.common.Dates;
 import com.emogg.common.ObjectIds;
 import com.emogg.session.events.SessionCommands;
+import com.emogg.session.events.SessionFacts;
 import com.emogg.session.events.StopReason;
 import com.emogg.web.ApiException;
 
@@ -40,14 +41,16 @@ public class SessionService {
     private final SessionStore store;
     private final SessionRepository sessions;
     private final SessionCommands commands;
+    private final SessionFacts facts;
     private final Clock clock;
     private final Duration maxLifetime;
 
-    public SessionService(SessionStore store, SessionRepository sessions, SessionCommands commands, Clock clock,
+    public SessionService(SessionStore store, SessionRepository sessions, SessionCommands commands, SessionFacts facts, Clock clock,
             @ConfigProperty(name = "emogg.session.max-lifetime", defaultValue = "PT24H") Duration maxLifetime) {
         this.store = store;
         this.sessions = sessions;
         this.commands = commands;
+        this.facts = facts;
         this.clock = clock;
         this.maxLifetime = maxLifetime;
     }
@@ -74,7 +77,7 @@ public class SessionService {
         session.sourceId = UUID.randomUUID();
         session.sourceName = request.streamUri().getHost();
         session.workerState = WorkerState.PENDING;
-        return store.create(db, session, UUID.randomUUID(), commands.startRequested(session, now));
+        return store.create(db, session, commands.startRequested(session, now), facts.created(session));
     }
 
     public Uni<Session> get(Caller caller, String id) {
@@ -89,9 +92,17 @@ public class SessionService {
         return store.page(caller.userId(), filter, offset, rows);
     }
 
+    /** The new name, and a {@code SessionRenamed} fact when it changed, in one transaction. */
     @WithTransaction
     public Uni<Session> rename(Caller caller, String id, String name) {
-        return owned(caller, id).invoke(session -> session.name = name);
+        return owned(caller, id).call(session -> {
+            if (name.equals(session.name)) {
+                return Uni.createFrom().voidItem();
+            }
+            String previous = session.name;
+            session.name = name;
+            return facts.renamed(session, previous, Dates.now(clock));
+        });
     }
 
     /**
@@ -113,14 +124,15 @@ public class SessionService {
                 }));
     }
 
+    /** Deletes a session that is neither active nor processing, with its {@code SessionDeleted} fact. */
     @WithTransaction
     public Uni<Void> delete(Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
             return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
         }
-        return sessions.deleteSettled(id, caller.userId()).chain(deleted -> deleted
-                ? Uni.createFrom().voidItem()
-                : owned(caller, id).chain(found -> Uni.createFrom().failure(ApiException.badRequest(ACTIVE_OR_PROCESSING))));
+        return owned(caller, id).chain(session -> sessions.deleteSettled(id, caller.userId()).chain(deleted -> deleted
+                ? facts.deleted(session, Dates.now(clock))
+                : Uni.createFrom().failure(ApiException.badRequest(ACTIVE_OR_PROCESSING))));
     }
 
     @WithSession

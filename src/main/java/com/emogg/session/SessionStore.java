@@ -38,11 +38,14 @@ public class SessionStore {
         return pool;
     }
 
-    /** Inserts the session and its start command together, on {@code db}: the pool, or a transaction's connection. */
-    public Uni<Session> create(SqlClient db, Session session, UUID startEventId, String startEvent) {
+    /**
+     * Inserts the session, its start command and its created fact together, on {@code db}: the
+     * pool, or a transaction's connection.
+     */
+    public Uni<Session> create(SqlClient db, Session session, String startCommand, String createdFact) {
         Tuple values = Tuple.tuple(List.of(session.id, session.userId, session.productId, session.name, session.type.value(),
                 utc(session.createdAt), utc(session.expiresAt), session.streamUri, session.removeMedia, session.sourceId,
-                session.sourceName, startEventId, startEvent));
+                session.sourceName, UUID.randomUUID(), startCommand, UUID.randomUUID(), createdFact));
         return db.preparedQuery(SessionSql.CREATE).execute(values).map(SessionStore::single);
     }
 

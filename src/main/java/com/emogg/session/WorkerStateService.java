@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import com.emogg.common.Dates;
 import com.emogg.session.events.SessionCommands;
+import com.emogg.session.events.SessionFacts;
 import com.emogg.session.events.StopReason;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -30,10 +31,12 @@ public class WorkerStateService {
     private static final Logger LOG = Logger.getLogger(WorkerStateService.class);
 
     private final SessionCommands commands;
+    private final SessionFacts facts;
     private final Clock clock;
 
-    public WorkerStateService(SessionCommands commands, Clock clock) {
+    public WorkerStateService(SessionCommands commands, SessionFacts facts, Clock clock) {
         this.commands = commands;
+        this.facts = facts;
         this.clock = clock;
     }
 
@@ -75,7 +78,9 @@ public class WorkerStateService {
                 session.state = SessionState.FINISHED;
                 session.finishedAt = Dates.now(clock);
                 LOG.infof("session %s finished: its worker reported failed", session.id);
-                return commands.stopRequested(session, StopReason.WORKER_FAILED, session.finishedAt).replaceWith(true);
+                return commands.stopRequested(session, StopReason.WORKER_FAILED, session.finishedAt)
+                        .call(() -> facts.stopped(session, StopReason.WORKER_FAILED))
+                        .replaceWith(true);
             }
             return Uni.createFrom().item(changed || !report.heartbeat());
         });

@@ -11,7 +11,9 @@ import jakarta.persistence.Converter;
  */
 public enum EventStream {
     /** {@code session-commands}: what workers must do (start, stop), keyed by session id. */
-    COMMANDS;
+    COMMANDS,
+    /** {@code session-events}: public facts of each session's life, for other services. */
+    EVENTS;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);

@@ -41,19 +41,25 @@ public class KafkaTopics {
     private final Optional<Short> replicationFactor;
     private final String sessionCommands;
     private final String workerStates;
+    private final String sessionEvents;
+    private final Duration factsRetention;
 
     public KafkaTopics(@Identifier("default-kafka-broker") Map<String, Object> kafka,
             @ConfigProperty(name = "emogg.topics.create", defaultValue = "true") boolean create,
             @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6") int partitions,
             @ConfigProperty(name = "emogg.topics.replication-factor") Optional<Short> replicationFactor,
             @ConfigProperty(name = "emogg.topics.session-commands") String sessionCommands,
-            @ConfigProperty(name = "emogg.topics.worker-states") String workerStates) {
+            @ConfigProperty(name = "emogg.topics.worker-states") String workerStates,
+            @ConfigProperty(name = "emogg.topics.session-events") String sessionEvents,
+            @ConfigProperty(name = "emogg.topics.session-events-retention", defaultValue = "P30D") Duration factsRetention) {
         this.kafka = kafka;
         this.create = create;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
         this.sessionCommands = sessionCommands;
         this.workerStates = workerStates;
+        this.sessionEvents = sessionEvents;
+        this.factsRetention = factsRetention;
     }
 
     void onStart(@Observes StartupEvent startup) {
@@ -103,7 +109,10 @@ public class KafkaTopics {
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
         NewTopic commandsDeadLetters = new NewTopic(sessionCommands + "-dlq", Optional.of(1), replicationFactor);
         NewTopic reportsDeadLetters = new NewTopic(workerStates + "-dlq", Optional.of(1), replicationFactor);
-        return List.of(commands, reports, commandsDeadLetters, reportsDeadLetters);
+        // the public history of sessions: kept long enough for consumers to catch up after an outage
+        NewTopic facts = new NewTopic(sessionEvents, Optional.of(partitions), replicationFactor)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(factsRetention.toMillis())));
+        return List.of(commands, reports, commandsDeadLetters, reportsDeadLetters, facts);
     }
 
     private void attempt(ScheduledExecutorService retries, Duration wait) {

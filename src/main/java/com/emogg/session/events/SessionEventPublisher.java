@@ -34,6 +34,11 @@ public class SessionEventPublisher {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
     MutinyEmitter<String> commands;
 
+    @Inject
+    @Channel(Channels.SESSION_EVENTS)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    MutinyEmitter<String> facts;
+
     @ConfigProperty(name = "emogg.events.source", defaultValue = "/emogg/sessions")
     URI source;
 
@@ -53,6 +58,7 @@ public class SessionEventPublisher {
     private MutinyEmitter<String> emitter(EventStream stream) {
         return switch (stream) {
             case COMMANDS -> commands;
+            case EVENTS -> facts;
         };
     }
 

@@ -103,7 +103,7 @@ class SessionCommandsRelayTest {
 
         List<Received> records = commands.of(id);
         assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE), records.stream().map(Received::type).toList());
-        var outbox = Database.rows(pool, "select id, type, occurred_at, published_at from outbox where session_id = $1 order by seq", id);
+        var outbox = Database.rows(pool, "select id, type, occurred_at, published_at from outbox where session_id = $1 and stream = 'commands' order by seq", id);
         assertEquals(2, outbox.size());
 
         Received start = records.get(0);
@@ -171,7 +171,7 @@ class SessionCommandsRelayTest {
         }
 
         assertEquals("active", Database.row(pool, "select state from sessions where id = $1", doomed).getString("state"));
-        assertEquals(List.of(SessionStartRequested.TYPE), Database.rows(pool, "select type from outbox where session_id = $1", doomed)
+        assertEquals(List.of(SessionStartRequested.TYPE), Database.rows(pool, "select type from outbox where session_id = $1 and stream = 'commands'", doomed)
                 .stream().map(row -> row.getString("type")).toList());
         String marker = user.createSession("marker");
         stop(user, marker);
@@ -223,7 +223,7 @@ class SessionCommandsRelayTest {
                 ids.add(id);
             }
             // committed, not published: as if the process had died right after the commits
-            assertEquals(40L, Database.row(pool, "select count(*) from outbox where published_at is null and session_id = any($1)",
+            assertEquals(40L, Database.row(pool, "select count(*) from outbox where published_at is null and stream = 'commands' and session_id = any($1)",
                     (Object) ids.toArray(String[]::new)).getLong(0));
             assertTrue(commands.of(ids.get(0)).isEmpty());
             fresh.start();
