@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.emogg.common.Dates;
+import com.emogg.session.events.StopReason;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -57,10 +58,12 @@ public class SessionDeadlines {
             + "select " + SessionSql.COLUMNS + " from stopped";
 
     private final DeadlineConfig config;
+    private final SessionMetrics metrics;
     private final Clock clock;
 
-    public SessionDeadlines(DeadlineConfig config, Clock clock) {
+    public SessionDeadlines(DeadlineConfig config, SessionMetrics metrics, Clock clock) {
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -68,7 +71,8 @@ public class SessionDeadlines {
     @WithTransaction
     public Uni<Integer> expire() {
         Instant now = Dates.now(clock);
-        return sessions(EXPIRE, Map.of("now", now, "limit", config.batchSize())).map(List::size);
+        return sessions(EXPIRE, Map.of("now", now, "limit", config.batchSize())).map(List::size)
+                .invoke(count -> metrics.stopped(StopReason.EXPIRED, count));
     }
 
     /** Stops not confirmed within the deadline are sent again, up to the configured number of times. */
@@ -86,6 +90,7 @@ public class SessionDeadlines {
         return sessions(LOSE, Map.of("now", now, "attempts", config.stopAttempts(), "deadline", now.minus(config.stopDeadline()),
                 "silentSince", now.minus(config.heartbeatDeadline()), "limit", config.batchSize()))
                 .invoke(lost -> lost.forEach(session -> LOG.infof("session %s lost: its worker stopped answering", session.id)))
+                .invoke(lost -> metrics.stopped(StopReason.WORKER_LOST, (int) lost.stream().filter(s -> now.equals(s.finishedAt)).count()))
                 .map(List::size);
     }
 

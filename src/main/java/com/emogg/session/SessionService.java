@@ -42,15 +42,18 @@ public class SessionService {
     private final SessionRepository sessions;
     private final SessionCommands commands;
     private final SessionFacts facts;
+    private final SessionMetrics metrics;
     private final Clock clock;
     private final Duration maxLifetime;
 
-    public SessionService(SessionStore store, SessionRepository sessions, SessionCommands commands, SessionFacts facts, Clock clock,
+    public SessionService(SessionStore store, SessionRepository sessions, SessionCommands commands, SessionFacts facts,
+            SessionMetrics metrics, Clock clock,
             @ConfigProperty(name = "emogg.session.max-lifetime", defaultValue = "PT24H") Duration maxLifetime) {
         this.store = store;
         this.sessions = sessions;
         this.commands = commands;
         this.facts = facts;
+        this.metrics = metrics;
         this.clock = clock;
         this.maxLifetime = maxLifetime;
     }
@@ -119,6 +122,11 @@ public class SessionService {
             return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
         }
         return store.stop(db, id, caller.userId(), Dates.now(clock), StopReason.USER)
+                .invoke(stopped -> {
+                    if (stopped != null) {
+                        metrics.stopped(StopReason.USER, 1);
+                    }
+                })
                 .onItem().ifNull().switchTo(() -> store.get(db, id, caller.userId()).map(found -> {
                     throw found == null ? ApiException.notFound(NOT_FOUND) : ApiException.badRequest(NOT_ACTIVE);
                 }));

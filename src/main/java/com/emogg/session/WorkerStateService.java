@@ -32,11 +32,13 @@ public class WorkerStateService {
 
     private final SessionCommands commands;
     private final SessionFacts facts;
+    private final SessionMetrics metrics;
     private final Clock clock;
 
-    public WorkerStateService(SessionCommands commands, SessionFacts facts, Clock clock) {
+    public WorkerStateService(SessionCommands commands, SessionFacts facts, SessionMetrics metrics, Clock clock) {
         this.commands = commands;
         this.facts = facts;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -67,6 +69,10 @@ public class WorkerStateService {
                 return Uni.createFrom().item(false);
             }
             boolean changed = report.workerState() != session.workerState;
+            metrics.reportApplied(report.at(), clock.instant());
+            if (changed) {
+                metrics.workerStateChanged(report.workerState());
+            }
             session.workerState = report.workerState();
             session.workerId = report.workerId();
             session.workerSeq = report.seq();
@@ -78,6 +84,7 @@ public class WorkerStateService {
                 session.state = SessionState.FINISHED;
                 session.finishedAt = Dates.now(clock);
                 LOG.infof("session %s finished: its worker reported failed", session.id);
+                metrics.stopped(StopReason.WORKER_FAILED, 1);
                 return commands.stopRequested(session, StopReason.WORKER_FAILED, session.finishedAt)
                         .call(() -> facts.stopped(session, StopReason.WORKER_FAILED))
                         .replaceWith(true);

@@ -1,6 +1,5 @@
 package com.emogg.session.api;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 
@@ -18,12 +17,24 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameters;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.emogg.auth.Caller;
 import com.emogg.auth.CurrentCaller;
 import com.emogg.common.Dates;
 import com.emogg.session.Session;
 import com.emogg.session.SessionService;
 import com.emogg.session.SessionWaits;
+import com.emogg.web.ErrorBody;
 import com.emogg.web.IdempotentRequests;
 import com.emogg.web.Replayable;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -35,6 +46,7 @@ import io.smallrye.mutiny.Uni;
 /** The sessions API of the Emogg contract ({@code /v1/sessions}). */
 @Path("/v1/sessions")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Sessions")
 public class SessionResource {
 
     private final SessionService sessions;
@@ -56,7 +68,17 @@ public class SessionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(JsonNode body, @HeaderParam(IdempotentRequests.HEADER) String key) {
+    @Operation(summary = "Create a session", description = "Records the session and the command that starts its worker, atomically.")
+    @APIResponses({
+            @APIResponse(responseCode = "201", description = "The new session; Location gives its URL", content = @Content(schema = @Schema(implementation = SessionView.class))),
+            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "409", description = "Idempotency-Key: the first request with this key is still running", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "415", description = "The body is not application/json", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "422", description = "Idempotency-Key: already used for another request", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
+    public Uni<Response> create(@RequestBody(required = true, content = @Content(schema = @Schema(implementation = CreateSessionDoc.class)))
+            JsonNode body, @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Replays the first response to a retry of the same request (kept 24 h)") @HeaderParam(IdempotentRequests.HEADER) String key) {
         Caller who = caller.get();
         var request = SessionRequests.create(body);
         if (key == null) {
@@ -70,6 +92,19 @@ public class SessionResource {
     }
 
     @GET
+    @Operation(summary = "List the caller's sessions", description = "Newest first by timestamp; from is inclusive, to exclusive.")
+    @Parameters({
+            @Parameter(name = "state", in = ParameterIn.QUERY, description = "active or finished"),
+            @Parameter(name = "type", in = ParameterIn.QUERY, description = "live_analysis"),
+            @Parameter(name = "from", in = ParameterIn.QUERY, description = "ISO-8601 (UTC or with offset) or Unix milliseconds"),
+            @Parameter(name = "to", in = ParameterIn.QUERY, description = "ISO-8601 (UTC or with offset) or Unix milliseconds"),
+            @Parameter(name = "limit", in = ParameterIn.QUERY, description = "1 to 100, default 10"),
+            @Parameter(name = "offset", in = ParameterIn.QUERY, description = ">= 0, default 0")})
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "{hasMore, offset, limit, data}"),
+            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
     public Uni<Page<SessionView>> list(@Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getQueryParameters());
         return sessions.list(caller.get(), query.filter(), query.offset(), query.limit() + 1).map(found -> {
@@ -81,6 +116,16 @@ public class SessionResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "Get a session", description = "With ?wait=, answers once the worker state is reached, or at the timeout.")
+    @Parameters({
+            @Parameter(name = "wait", in = ParameterIn.QUERY, description = "A worker state to wait for (answers when reached, passed or terminal)"),
+            @Parameter(name = "timeout", in = ParameterIn.QUERY, description = "How long to wait at most: 10s, 1500ms, PT10S (max 60 s, default 10 s)")})
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "The session", content = @Content(schema = @Schema(implementation = SessionView.class))),
+            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
     public Uni<SessionView> get(@PathParam("id") String id, @Context UriInfo uri) {
         WaitQuery wait = WaitQuery.parse(uri.getQueryParameters());
         Caller who = caller.get();
@@ -91,14 +136,36 @@ public class SessionResource {
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-    public Uni<SessionView> rename(@PathParam("id") String id, JsonNode body) {
+    @Operation(summary = "Rename a session", description = "Only name is writable; any other field is a 400.")
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "The renamed session", content = @Content(schema = @Schema(implementation = SessionView.class))),
+            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "415", description = "The body is not application/json", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
+    public Uni<SessionView> rename(@PathParam("id") String id,
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = CreateSessionDoc.Rename.class))) JsonNode body) {
         return sessions.rename(caller.get(), id, SessionRequests.rename(body)).map(this::view);
     }
 
     /** The stop; with {@code ?wait=stopped} it answers once the worker confirmed (or at the timeout). */
     @POST
     @Path("{id}/stop")
-    public Uni<Response> stop(@PathParam("id") String id, @HeaderParam(IdempotentRequests.HEADER) String key,
+    @Operation(summary = "Stop a session", description = "Atomically finishes the session and records the command that stops its "
+            + "worker (published to Kafka after commit). Of concurrent stops exactly one gets 200.")
+    @Parameters({
+            @Parameter(name = "wait", in = ParameterIn.QUERY, description = "A worker state to wait for (answers when reached, passed or terminal)"),
+            @Parameter(name = "timeout", in = ParameterIn.QUERY, description = "How long to wait at most: 10s, 1500ms, PT10S (max 60 s, default 10 s)")})
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "The stopped session: state finished, meta.workerState stopping (or stopped)", content = @Content(schema = @Schema(implementation = SessionView.class))),
+            @APIResponse(responseCode = "400", description = "The session is not active (or a bad wait/timeout)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "409", description = "Idempotency-Key: the first request with this key is still running", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "422", description = "Idempotency-Key: already used for another request", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
+    public Uni<Response> stop(@PathParam("id") String id, @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Replays the first response to a retry of the same request (kept 24 h)") @HeaderParam(IdempotentRequests.HEADER) String key,
             @Context UriInfo uri) {
         WaitQuery wait = WaitQuery.parse(uri.getQueryParameters());
         Caller who = caller.get();
@@ -117,6 +184,13 @@ public class SessionResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(summary = "Delete a session", description = "Only a session that is neither active nor processing.")
+    @APIResponses({
+            @APIResponse(responseCode = "204", description = "Deleted; no body"),
+            @APIResponse(responseCode = "400", description = "The session is active or processing", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
     public Uni<Response> delete(@PathParam("id") String id) {
         return sessions.delete(caller.get(), id).map(deleted -> Response.noContent().build());
     }

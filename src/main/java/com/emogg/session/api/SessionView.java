@@ -9,19 +9,27 @@ import com.emogg.session.Session;
 import com.emogg.session.SessionState;
 import com.emogg.session.SessionType;
 import com.emogg.session.WorkerState;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The Session object of the Emogg API, field by field. The stream URI is not part of it. */
+@Schema(name = "Session", example = """
+        {"_id": "65ea1530bb50af72b6e3dc1e", "name": "Lobby camera", "type": "live_analysis", "state": "active",
+         "timestamp": "2024-04-01T10:30:00.000Z", "duration": 12.345, "config": {"removeMedia": false},
+         "sources": [{"id": "0b5e2c1e-2f0a-4a43-9b25-6d1d2f9a8c11", "name": "camera.example", "type": "video", "device": "stream"}],
+         "meta": {"expires": "2024-04-02T10:30:00.000Z", "healthCheck": "2024-04-01T10:30:10.120Z", "workerState": "working"},
+         "product": "65ea14f0bb50af72b6e3dc11", "user": "65ea14f0bb50af72b6e3dc10", "version": 3}""")
 @JsonPropertyOrder({"_id", "name", "type", "state", "timestamp", "duration", "config", "sources", "meta", "product", "user", "version"})
 public record SessionView(
-        @JsonProperty("_id") String id,
+        @JsonProperty("_id") @Schema(description = "24 lowercase hex characters", pattern = "^[0-9a-f]{24}$") String id,
         String name,
         SessionType type,
         SessionState state,
         String timestamp,
-        BigDecimal duration,
+        @Schema(description = "Seconds, ms precision: while active up to now, once finished frozen") BigDecimal duration,
         Config config,
         List<Source> sources,
         Meta meta,
