@@ -59,8 +59,26 @@ public class ErrorMappers {
                 return api(api);
             }
         }
-        LOG.error("Unexpected failure while serving a request", e);
+        if (Unavailability.databaseAway(e)) {
+            LOG.warnf("the database is not available: %s", e.getClass().getSimpleName());
+            return builder(503, ErrorBody.of(503, "The service is temporarily unavailable, retry shortly"))
+                    .header(HttpHeaders.RETRY_AFTER, 2).build();
+        }
+        // only the exception's type and stack: messages of database drivers can quote parameters
+        LOG.error("Unexpected failure while serving a request", redacted(e));
         return respond(500, ErrorBody.of(500, "Internal server error"));
+    }
+
+    /** The same failure without its messages, which may quote request values (a stream URI, a token hash). */
+    private static Throwable redacted(Throwable e) {
+        Throwable copy = new Throwable(e instanceof io.vertx.pgclient.PgException pg
+                ? e.getClass().getName() + " SQLSTATE " + pg.getSqlState()
+                : e.getClass().getName());
+        copy.setStackTrace(e.getStackTrace());
+        if (e.getCause() != null && e.getCause() != e) {
+            copy.initCause(redacted(e.getCause()));
+        }
+        return copy;
     }
 
     private static boolean causedByJson(Throwable e) {
