@@ -30,14 +30,14 @@ public class SessionDeadlines {
     private static final String EXPIRE = "with stopped as (update sessions set " + SessionSql.finish(":now")
             + " where id in (select id from sessions where state = 'active' and expires_at <= :now order by expires_at "
             + "limit :limit for update skip locked) returning " + SessionSql.COLUMNS + "), "
-            + "event as (" + SessionSql.stopEvent("'expired'", ":now") + "), "
-            + "fact as (" + SessionSql.stoppedFact("'expired'", ":now") + ") select " + SessionSql.COLUMNS + " from stopped";
+            + "event as (" + SessionSql.stopEvent("'expired'", ":now", "null") + "), "
+            + "fact as (" + SessionSql.stoppedFact("'expired'", ":now", "null") + ") select " + SessionSql.COLUMNS + " from stopped";
 
     private static final String RESEND_STOP = "with stopped as (update sessions set stop_requested_at = :now, "
             + "stop_attempts = stop_attempts + 1 where id in (select id from sessions where worker_state = 'stopping' "
             + "and stop_requested_at <= :deadline and stop_attempts < :attempts order by stop_requested_at limit :limit "
             + "for update skip locked) returning " + SessionSql.COLUMNS + "), "
-            + "event as (" + SessionSql.stopEvent("'stop_deadline'", ":now") + ") select " + SessionSql.COLUMNS + " from stopped";
+            + "event as (" + SessionSql.stopEvent("'stop_deadline'", ":now", "null") + ") select " + SessionSql.COLUMNS + " from stopped";
 
     /**
      * A silent worker's session is lost; one that was still active also gets a stop (its

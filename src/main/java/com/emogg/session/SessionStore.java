@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.emogg.common.Traces;
 import com.emogg.session.events.StopReason;
 
 import io.smallrye.mutiny.Uni;
@@ -43,9 +44,10 @@ public class SessionStore {
      * pool, or a transaction's connection.
      */
     public Uni<Session> create(SqlClient db, Session session, String startCommand, String createdFact) {
-        Tuple values = Tuple.tuple(List.of(session.id, session.userId, session.productId, session.name, session.type.value(),
+        Tuple values = Tuple.tuple(new ArrayList<>(List.of(session.id, session.userId, session.productId, session.name, session.type.value(),
                 utc(session.createdAt), utc(session.expiresAt), session.streamUri, session.removeMedia, session.sourceId,
-                session.sourceName, UUID.randomUUID(), startCommand, UUID.randomUUID(), createdFact));
+                session.sourceName, UUID.randomUUID(), startCommand, UUID.randomUUID(), createdFact)));
+        values.addValue(Traces.current());
         return db.preparedQuery(SessionSql.CREATE).execute(values).map(SessionStore::single);
     }
 
@@ -85,7 +87,8 @@ public class SessionStore {
 
     /** The stopped session, or null when this user has no active session with that id. */
     public Uni<Session> stop(SqlClient db, String id, String userId, Instant now, StopReason reason) {
-        return db.preparedQuery(SessionSql.STOP).execute(Tuple.of(id, userId, utc(now), reason.value())).map(SessionStore::single);
+        return db.preparedQuery(SessionSql.STOP).execute(Tuple.of(id, userId, utc(now), reason.value(), Traces.current()))
+                .map(SessionStore::single);
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -53,7 +53,7 @@ class StopWaitTest {
     @Test
     void aStopThatWaitsAnswersOnceTheWorkerConfirms() {
         TestUser user = newUser();
-        String id = working(user);
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", java.time.Instant.now());
         // the worker confirms a second after the stop
         CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> reports.report(id, "test-worker", "stopped", 5),
                 CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
@@ -68,7 +68,7 @@ class StopWaitTest {
     @Test
     void atTheTimeoutItAnswers200WithTheCurrentState() {
         TestUser user = newUser();
-        String id = working(user);
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", java.time.Instant.now());
         long started = System.nanoTime();
         user.call().when().post("/v1/sessions/" + id + "/stop?wait=stopped&timeout=1s")
                 .then().statusCode(200).body("meta.workerState", equalTo("stopping"));
@@ -103,13 +103,4 @@ class StopWaitTest {
         newUser().call().when().get("/v1/sessions/" + id + "?wait=stopped&timeout=1s").then().statusCode(404);
     }
 
-    private String working(TestUser user) {
-        String id = ObjectIds.next();
-        Database.rows(pool, """
-                insert into sessions (id, user_id, product_id, name, type, state, created_at, expires_at, stream_uri, remove_media,
-                                      source_id, source_name, worker_state, health_check_at)
-                values ($1, $2, $3, 'waits', 'live_analysis', 'active', now(), now() + interval '1 hour', 'rtsp://nowhere.test/x',
-                        false, gen_random_uuid(), 'nowhere.test', 'working', now())""", id, user.id(), user.product());
-        return id;
-    }
 }

@@ -6,13 +6,14 @@ import java.util.UUID;
 import io.vertx.mutiny.sqlclient.Row;
 
 /** An outbox row the relay is about to publish. */
-record PendingEvent(long seq, UUID id, String sessionId, EventStream stream, String type, String payload, Instant occurredAt) {
+record PendingEvent(long seq, UUID id, String sessionId, EventStream stream, String type, String payload, Instant occurredAt,
+        String traceparent) {
 
-    static final String COLUMNS = "seq, id, session_id, stream, type, payload, occurred_at";
+    static final String COLUMNS = "seq, id, session_id, stream, type, payload, occurred_at, traceparent";
 
     static PendingEvent of(Row row) {
         return new PendingEvent(row.getLong("seq"), row.getUUID("id"), row.getString("session_id"),
                 EventStream.valueOf(row.getString("stream").toUpperCase(java.util.Locale.ROOT)), row.getString("type"),
-                row.getString("payload"), row.getOffsetDateTime("occurred_at").toInstant());
+                row.getString("payload"), row.getOffsetDateTime("occurred_at").toInstant(), row.getString("traceparent"));
     }
 }

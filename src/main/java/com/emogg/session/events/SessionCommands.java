@@ -5,6 +5,7 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.emogg.common.Dates;
+import com.emogg.common.Traces;
 import com.emogg.session.Session;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,9 +21,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SessionCommands {
 
-    private static final String RECORD_STOP = "insert into outbox (id, session_id, stream, type, payload, occurred_at) "
+    private static final String RECORD_STOP = "insert into outbox (id, session_id, stream, type, payload, occurred_at, traceparent) "
             + "values (gen_random_uuid(), :id, 'commands', 'SessionStopRequested', "
-            + "stop_requested_payload(:id, :user, :product, :removeMedia, :reason, :at), :at)";
+            + "stop_requested_payload(:id, :user, :product, :removeMedia, :reason, :at), :at, :traceparent)";
 
     private final ObjectMapper json;
 
@@ -53,6 +54,7 @@ public class SessionCommands {
                 .setParameter("removeMedia", session.removeMedia)
                 .setParameter("reason", reason.value())
                 .setParameter("at", at)
+                .setParameter("traceparent", Traces.current())
                 .executeUpdate())
                 .replaceWithVoid();
     }

@@ -15,7 +15,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import com.emogg.common.Traces;
+
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -74,6 +77,7 @@ public class SessionEventPublisher {
         OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.sessionId())
                 .build();
-        return Message.of(event.payload(), Metadata.of(cloudEvent, record));
+        // the trace goes on from the request that recorded the event
+        return Message.of(event.payload(), Metadata.of(cloudEvent, record, TracingMetadata.withCurrent(Traces.parent(event.traceparent()))));
     }
 }

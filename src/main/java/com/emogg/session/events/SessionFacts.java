@@ -5,6 +5,7 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.emogg.common.Dates;
+import com.emogg.common.Traces;
 import com.emogg.session.Session;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,11 +21,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SessionFacts {
 
-    private static final String RECORD = "insert into outbox (id, session_id, stream, type, payload, occurred_at) "
-            + "values (gen_random_uuid(), :session, 'events', :type, :payload, :at)";
-    private static final String RECORD_STOPPED = "insert into outbox (id, session_id, stream, type, payload, occurred_at) "
+    private static final String RECORD = "insert into outbox (id, session_id, stream, type, payload, occurred_at, traceparent) "
+            + "values (gen_random_uuid(), :session, 'events', :type, :payload, :at, :traceparent)";
+    private static final String RECORD_STOPPED = "insert into outbox (id, session_id, stream, type, payload, occurred_at, traceparent) "
             + "values (gen_random_uuid(), :session, 'events', 'SessionStopped', "
-            + "session_stopped_payload(:session, :user, :product, :createdAt, :finishedAt, :reason), :finishedAt)";
+            + "session_stopped_payload(:session, :user, :product, :createdAt, :finishedAt, :reason), :finishedAt, :traceparent)";
 
     private final ObjectMapper json;
 
@@ -58,6 +59,7 @@ public class SessionFacts {
                 .setParameter("createdAt", session.createdAt)
                 .setParameter("finishedAt", session.finishedAt)
                 .setParameter("reason", reason.value())
+                .setParameter("traceparent", Traces.current())
                 .executeUpdate())
                 .replaceWithVoid();
     }
@@ -68,6 +70,7 @@ public class SessionFacts {
                 .setParameter("type", type)
                 .setParameter("payload", payload)
                 .setParameter("at", at)
+                .setParameter("traceparent", Traces.current())
                 .executeUpdate())
                 .replaceWithVoid();
     }

@@ -26,10 +26,15 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
+import com.emogg.common.Traces;
 import com.emogg.session.WorkerState;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 
 /**
  * A worker: owns the sessions of the {@code session-commands} partitions Kafka assigns it, runs
@@ -72,6 +77,7 @@ public final class SessionWorker {
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final Tracer tracer;
     /** Grows with every report; starts from the clock so a restarted worker's reports are newer than its old ones. */
     private final AtomicLong seq;
 
@@ -119,7 +125,7 @@ public final class SessionWorker {
 
     SessionWorker(String workerId, Map<String, Object> kafka, String topic, String group, StreamAnalysis analysis,
             WorkerReports reports, DeadLetters deadLetters, MediaFolders media, Duration heartbeatInterval, ObjectMapper json,
-            Clock clock, MeterRegistry registry) {
+            Clock clock, MeterRegistry registry, Tracer tracer) {
         this.workerId = workerId;
         this.kafka = kafka;
         this.topic = topic;
@@ -132,6 +138,7 @@ public final class SessionWorker {
         this.json = json;
         this.clock = clock;
         this.registry = registry;
+        this.tracer = tracer;
         this.seq = new AtomicLong(clock.millis() * 1000);
     }
 
@@ -248,7 +255,15 @@ public final class SessionWorker {
             } else if (seenEvents.containsKey(command.eventId())) {
                 registry.counter("emogg.worker.duplicate.commands").increment();
             } else {
-                live(log, command, partition);
+                // the trace of the request that caused the command goes on through the work and its reports
+                Span span = tracer.spanBuilder("session-commands process").setSpanKind(SpanKind.CONSUMER)
+                        .setParent(Traces.parent(headers(record).get("traceparent")))
+                        .setAttribute("emogg.session.id", command.sessionId()).startSpan();
+                try (Scope scope = span.makeCurrent()) {
+                    live(log, command, partition);
+                } finally {
+                    span.end();
+                }
             }
         }
         if (!log.caughtUp && record.offset() + 1 >= log.end) {

@@ -19,6 +19,7 @@ import com.emogg.common.Role;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -37,11 +38,13 @@ public class SessionWorkers {
     private final Clock clock;
     private final MeterRegistry registry;
     private final Role role;
+    private final Tracer tracer;
     private volatile SessionWorker worker;
 
     public SessionWorkers(@Identifier("default-kafka-broker") Map<String, Object> kafka,
             @ConfigProperty(name = "emogg.topics.session-commands") String topic, WorkerConfig config, StreamAnalysis analysis,
-            WorkerReports reports, DeadLetters deadLetters, ObjectMapper json, Clock clock, MeterRegistry registry, Role role) {
+            WorkerReports reports, DeadLetters deadLetters, ObjectMapper json, Clock clock, MeterRegistry registry, Role role,
+            Tracer tracer) {
         this.kafka = kafka;
         this.topic = topic;
         this.config = config;
@@ -52,6 +55,7 @@ public class SessionWorkers {
         this.clock = clock;
         this.registry = registry;
         this.role = role;
+        this.tracer = tracer;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -89,7 +93,7 @@ public class SessionWorkers {
     /** Another worker of the same group (not started): what another worker process would be, for tests. */
     public SessionWorker create(String workerId) {
         return new SessionWorker(workerId, kafka, topic, config.group(), analysis, reports, deadLetters,
-                new MediaFolders(Path.of(config.mediaDir())), config.heartbeatInterval(), json, clock, registry);
+                new MediaFolders(Path.of(config.mediaDir())), config.heartbeatInterval(), json, clock, registry, tracer);
     }
 
     private static String hostName() {

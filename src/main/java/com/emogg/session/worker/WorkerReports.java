@@ -24,7 +24,9 @@ import com.emogg.session.events.WorkerStateChanged;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -80,7 +82,7 @@ public class WorkerReports {
                 .withDataContentType("application/json")
                 .build();
         OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder().withKey(sessionId).build();
-        emitter.sendMessage(Message.of(payload, Metadata.of(cloudEvent, record)))
+        emitter.sendMessage(Message.of(payload, Metadata.of(cloudEvent, record, TracingMetadata.withCurrent(Context.current()))))
                 .subscribe().with(sent -> { }, failure -> LOG.warnf("a %s report of session %s was not delivered: %s", type,
                         sessionId, failure.getMessage()));
     }

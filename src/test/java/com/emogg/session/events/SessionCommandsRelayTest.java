@@ -136,7 +136,7 @@ class SessionCommandsRelayTest {
         // the body the database builds is exactly the documented record
         SessionStopRequested stopEvent = JSON.readValue(stop.value(), SessionStopRequested.class);
         assertEquals(stopBody, JSON.readTree(JSON.writeValueAsString(stopEvent)));
-        assertEquals(stop.header("ce_time"), stopEvent.requestedAt());
+        assertEquals(Instant.parse(stop.header("ce_time")), Instant.parse(stopEvent.requestedAt()));
         assertEquals(1, stopBody.get("schemaVersion").asInt());
         assertEquals(id, stopBody.get("sessionId").asText());
         assertEquals(user.id(), stopBody.get("user").asText());
@@ -151,24 +151,8 @@ class SessionCommandsRelayTest {
         TestUser user = newUser();
         String doomed = user.createSession("doomed");
         // fails the commit itself, after the stop's update and the outbox insert ran
-        Database.rows(pool, "create table if not exists test_commit_failures (session_id varchar(24) primary key)");
-        Database.rows(pool, """
-                create or replace function test_fail_commit() returns trigger language plpgsql as $$
-                begin
-                    if exists (select 1 from test_commit_failures where session_id = new.session_id) then
-                        raise exception 'injected commit failure';
-                    end if;
-                    return null;
-                end $$""");
-        Database.rows(pool, "drop trigger if exists test_fail_commit on outbox");
-        Database.rows(pool, "create constraint trigger test_fail_commit after insert on outbox "
-                + "deferrable initially deferred for each row execute function test_fail_commit()");
-        try {
-            Database.rows(pool, "insert into test_commit_failures values ($1)", doomed);
-            user.call().when().post("/v1/sessions/" + doomed + "/stop").then().statusCode(500);
-        } finally {
-            Database.rows(pool, "drop trigger if exists test_fail_commit on outbox");
-        }
+        Database.failingCommitsOf(pool, doomed,
+                () -> user.call().when().post("/v1/sessions/" + doomed + "/stop").then().statusCode(500));
 
         assertEquals("active", Database.row(pool, "select state from sessions where id = $1", doomed).getString("state"));
         assertEquals(List.of(SessionStartRequested.TYPE), Database.rows(pool, "select type from outbox where session_id = $1 and stream = 'commands'", doomed)

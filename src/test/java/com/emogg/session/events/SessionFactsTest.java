@@ -165,24 +165,8 @@ class SessionFactsTest {
     void aRolledBackChangeProducesNothing() {
         TestUser user = newUser();
         String id = user.createSession("doomed rename");
-        Database.rows(pool, "create table if not exists test_commit_failures (session_id varchar(24) primary key)");
-        Database.rows(pool, """
-                create or replace function test_fail_commit() returns trigger language plpgsql as $$
-                begin
-                    if exists (select 1 from test_commit_failures where session_id = new.session_id) then
-                        raise exception 'injected commit failure';
-                    end if;
-                    return null;
-                end $$""");
-        Database.rows(pool, "drop trigger if exists test_fail_commit on outbox");
-        Database.rows(pool, "create constraint trigger test_fail_commit after insert on outbox "
-                + "deferrable initially deferred for each row execute function test_fail_commit()");
-        try {
-            Database.rows(pool, "insert into test_commit_failures values ($1)", id);
-            user.json().body(Map.of("name", "never")).when().patch("/v1/sessions/" + id).then().statusCode(500);
-        } finally {
-            Database.rows(pool, "drop trigger if exists test_fail_commit on outbox");
-        }
+        Database.failingCommitsOf(pool, id,
+                () -> user.json().body(Map.of("name", "never")).when().patch("/v1/sessions/" + id).then().statusCode(500));
         user.call().when().get("/v1/sessions/" + id).then().statusCode(200).body("name", org.hamcrest.Matchers.equalTo("doomed rename"));
         String marker = user.createSession("marker");
         await().atMost(SOON).until(() -> !facts.ofType(marker, SessionCreated.TYPE).isEmpty());

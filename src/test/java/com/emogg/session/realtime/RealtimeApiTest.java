@@ -190,7 +190,7 @@ class RealtimeApiTest {
     @Test
     void aWorkerReportReachesTheClientQuickly() {
         TestUser user = newUser();
-        String id = insertWorkingSession(user);
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now());
         try (WsClient client = authenticated(user)) {
             JsonNode subscribed = client.request(subscribe(id));
             String subscription = subscribed.get("body").get("subscriptionId").asText();
@@ -202,15 +202,6 @@ class RealtimeApiTest {
         }
     }
 
-    private String insertWorkingSession(TestUser user) {
-        String id = ObjectIds.next();
-        Database.rows(pool, """
-                insert into sessions (id, user_id, product_id, name, type, state, created_at, expires_at, stream_uri, remove_media,
-                                      source_id, source_name, worker_state, health_check_at)
-                values ($1, $2, $3, 'ws', 'live_analysis', 'active', now(), now() + interval '1 hour', 'rtsp://nowhere.test/x',
-                        false, gen_random_uuid(), 'nowhere.test', 'working', now())""", id, user.id(), user.product());
-        return id;
-    }
 
     private static String subscribe(String sessionId) {
         return "{\"path\":\"channels:subscribe\",\"body\":{\"channel\":\"session_worker_state\",\"key\":\"" + sessionId + "\"}}";

@@ -179,7 +179,7 @@ class SessionWorkerTest {
     void duplicateStaleAndOutOfOrderReportsNeverMoveTheStateBackwards() {
         TestUser user = newUser();
         // a session no real worker runs: only the reports this test sends touch it
-        String id = insertSession(user, "pending", null);
+        String id = Database.insertSession(pool, user.id(), user.product(), "pending", null);
         String worker = "test-worker";
 
         UUID working = send.report(id, worker, "working", 10);
@@ -240,7 +240,7 @@ class SessionWorkerTest {
     @Test
     void aStopNobodyAnswersIsSentAgainThenTheSessionIsLost() {
         TestUser user = newUser();
-        String id = insertSession(user, "working", Instant.now());
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now());
         SessionWorker worker = workers.current().orElseThrow();
         worker.stop();
         try {
@@ -258,7 +258,7 @@ class SessionWorkerTest {
     @Test
     void aSessionWhoseWorkerWentSilentIsLost() {
         TestUser user = newUser();
-        String id = insertSession(user, "working", Instant.now().minus(Duration.ofMinutes(5)));
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now().minus(Duration.ofMinutes(5)));
         awaitWorkerState(user, id, "lost");
         user.call().when().get("/v1/sessions/" + id).then().body("state", org.hamcrest.Matchers.equalTo("finished"));
         assertEquals("worker_lost", Database.row(pool, "select payload::json->>'reason' as reason from outbox "
@@ -285,16 +285,6 @@ class SessionWorkerTest {
                 .statusCode(200).body("checks.find { it.name == 'Session worker' }.status", org.hamcrest.Matchers.equalTo("UP")));
     }
 
-    private String insertSession(TestUser user, String workerState, Instant healthCheck) {
-        String id = ObjectIds.next();
-        Database.rows(pool, """
-                insert into sessions (id, user_id, product_id, name, type, state, created_at, expires_at, stream_uri, remove_media,
-                                      source_id, source_name, worker_state, health_check_at)
-                values ($1, $2, $3, 'inserted', 'live_analysis', 'active', now(), now() + interval '1 hour', 'rtsp://nowhere.test/x',
-                        false, gen_random_uuid(), 'nowhere.test', $4, $5)""",
-                id, user.id(), user.product(), workerState, healthCheck == null ? null : healthCheck.atOffset(ZoneOffset.UTC));
-        return id;
-    }
 
     private String workerState(String id) {
         return Database.row(pool, "select worker_state from sessions where id = $1", id).getString("worker_state");
