@@ -91,8 +91,9 @@ public class BearerAuthentication {
     }
 
     private static Response tooManyRequests(Quota quota) {
-        return quota.addHeaders(Response.status(429))
-                .header(HttpHeaders.RETRY_AFTER, quota.retryAfterSeconds())
+        Response.ResponseBuilder response = Response.status(429);
+        quota.headers().forEach(response::header);
+        return response.header(HttpHeaders.RETRY_AFTER, quota.retryAfterSeconds())
                 .type("application/json")
                 .entity(ErrorBody.of(429, "Too many requests: the rate limit of this user is reached, retry in "
                         + quota.retryAfterSeconds() + " s"))
@@ -104,10 +105,7 @@ public class BearerAuthentication {
     public void rateLimitHeaders(ContainerResponseContext response) {
         Quota quota = currentCaller.quota();
         if (quota != null && !response.getHeaders().containsKey("RateLimit-Limit")) {
-            response.getHeaders().putSingle("RateLimit-Limit", quota.capacity());
-            response.getHeaders().putSingle("RateLimit-Remaining", quota.remaining());
-            response.getHeaders().putSingle("RateLimit-Reset", quota.resetSeconds());
-            response.getHeaders().putSingle("RateLimit-Policy", quota.policy());
+            quota.headers().forEach(response.getHeaders()::putSingle);
         }
     }
 

@@ -1,6 +1,7 @@
 package com.emogg.web;
 
-import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** A user's bucket after one request: what the {@code RateLimit-*} headers tell. */
 public record Quota(boolean allowed, double tokens, int capacity, double refillPerSecond, int cost) {
@@ -23,10 +24,13 @@ public record Quota(boolean allowed, double tokens, int capacity, double refillP
         return capacity + ";w=" + (long) Math.ceil(capacity / refillPerSecond);
     }
 
-    public Response.ResponseBuilder addHeaders(Response.ResponseBuilder response) {
-        return response.header("RateLimit-Limit", capacity)
-                .header("RateLimit-Remaining", remaining())
-                .header("RateLimit-Reset", resetSeconds())
-                .header("RateLimit-Policy", policy());
+    /** The {@code RateLimit-*} headers of a response, in order. */
+    public Map<String, Object> headers() {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("RateLimit-Limit", capacity);
+        headers.put("RateLimit-Remaining", remaining());
+        headers.put("RateLimit-Reset", resetSeconds());
+        headers.put("RateLimit-Policy", policy());
+        return headers;
     }
 }

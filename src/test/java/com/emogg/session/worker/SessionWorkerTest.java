@@ -41,7 +41,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionWorkerTest {
 
-    private static final Duration SOON = Duration.ofSeconds(30);
+    private static final Duration SOON = Duration.ofSeconds(90);
 
     @Inject
     Pool pool;
