@@ -25,6 +25,13 @@ public interface DeadlineConfig {
     @WithDefault("PT90S")
     Duration heartbeatDeadline();
 
+    /**
+     * How often each api replica writes a listening mark into every partition of
+     * {@code worker-states}: how current the reconciler knows its view of the workers to be.
+     */
+    @WithDefault("PT1S")
+    Duration markInterval();
+
     /** Sessions handled per deadline and round; the next round takes the rest. */
     @WithDefault("200")
     int batchSize();

@@ -58,11 +58,13 @@ public class SessionDeadlines {
             + "select " + SessionSql.COLUMNS + " from stopped";
 
     private final DeadlineConfig config;
+    private final Listening listening;
     private final SessionMetrics metrics;
     private final Clock clock;
 
-    public SessionDeadlines(DeadlineConfig config, SessionMetrics metrics, Clock clock) {
+    public SessionDeadlines(DeadlineConfig config, Listening listening, SessionMetrics metrics, Clock clock) {
         this.config = config;
+        this.listening = listening;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -75,20 +77,30 @@ public class SessionDeadlines {
                 .invoke(count -> metrics.stopped(StopReason.EXPIRED, count));
     }
 
-    /** Stops not confirmed within the deadline are sent again, up to the configured number of times. */
+    /**
+     * Stops not confirmed within the deadline are sent again, up to the configured number of times.
+     * The deadline runs while the api hears the workers' reports (see {@link Listening}): a
+     * confirmation it could not hear yet is not a missing one.
+     */
     @WithTransaction
     public Uni<Integer> resendStops() {
         Instant now = Dates.now(clock);
-        return sessions(RESEND_STOP, Map.of("now", now, "deadline", now.minus(config.stopDeadline()),
-                "attempts", config.stopAttempts(), "limit", config.batchSize())).map(List::size);
+        return listening.heardUntil(now).chain(heard -> sessions(RESEND_STOP, Map.of("now", now,
+                "deadline", heard.minus(config.stopDeadline()), "attempts", config.stopAttempts(), "limit", config.batchSize())))
+                .map(List::size);
     }
 
-    /** Sessions whose worker stopped answering are {@code lost}: a terminal worker state. */
+    /**
+     * Sessions whose worker stopped answering are {@code lost}: a terminal worker state. Silence is
+     * measured up to when the api last heard every partition of the reports, so an outage of the api
+     * or of the broker is never mistaken for dead workers.
+     */
     @WithTransaction
     public Uni<Integer> loseSilentWorkers() {
         Instant now = Dates.now(clock);
-        return sessions(LOSE, Map.of("now", now, "attempts", config.stopAttempts(), "deadline", now.minus(config.stopDeadline()),
-                "silentSince", now.minus(config.heartbeatDeadline()), "limit", config.batchSize()))
+        return listening.heardUntil(now).chain(heard -> sessions(LOSE, Map.of("now", now, "attempts", config.stopAttempts(),
+                "deadline", heard.minus(config.stopDeadline()), "silentSince", heard.minus(config.heartbeatDeadline()),
+                "limit", config.batchSize())))
                 .invoke(lost -> lost.forEach(session -> LOG.infof("session %s lost: its worker stopped answering", session.id)))
                 .invoke(lost -> metrics.stopped(StopReason.WORKER_LOST, (int) lost.stream().filter(s -> now.equals(s.finishedAt)).count()))
                 .map(List::size);

@@ -12,6 +12,9 @@ public final class Channels {
     /** Outgoing, from workers: their reports ({@code emogg.topics.worker-states}). */
     public static final String WORKER_STATES = "worker-states";
 
+    /** Outgoing, from the api: its listening marks, into the workers' reports topic. */
+    public static final String LISTENING_MARKS = "listening-marks";
+
     /** Incoming, in the api role: the workers' reports. */
     public static final String WORKER_STATES_IN = "worker-states-in";
 

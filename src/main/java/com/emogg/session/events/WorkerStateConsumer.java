@@ -13,6 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import com.emogg.common.ObjectIds;
+import com.emogg.session.Listening;
 import com.emogg.session.WorkerReport;
 import com.emogg.session.WorkerStateService;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The api's consumer of {@code worker-states}. Each report is applied in its own transaction;
@@ -34,11 +36,13 @@ public class WorkerStateConsumer {
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(10);
 
     private final WorkerStateService service;
+    private final Listening listening;
     private final ObjectMapper json;
     private final MeterRegistry registry;
 
-    public WorkerStateConsumer(WorkerStateService service, ObjectMapper json, MeterRegistry registry) {
+    public WorkerStateConsumer(WorkerStateService service, Listening listening, ObjectMapper json, MeterRegistry registry) {
         this.service = service;
+        this.listening = listening;
         this.json = json;
         this.registry = registry;
     }
@@ -53,6 +57,9 @@ public class WorkerStateConsumer {
                 throw new IllegalArgumentException("not a CloudEvent");
             }
             eventId = UUID.fromString(cloudEvent.get().getId());
+            if (ListeningMark.TYPE.equals(cloudEvent.get().getType())) {
+                return heard(message, json.readValue(message.getPayload(), ListeningMark.class));
+            }
             report = read(cloudEvent.get().getType(), message.getPayload());
         } catch (RuntimeException | java.io.IOException e) {
             registry.counter("emogg.events.rejected", "topic", "worker-states", "why", "unreadable").increment();
@@ -75,6 +82,20 @@ public class WorkerStateConsumer {
                             "applied", Boolean.toString(applied)).increment();
                     return done(message.ack());
                 });
+    }
+
+    /**
+     * Records the mark under the partition it really came from. A mark not recorded (the database
+     * away) is replaced by the next one: nothing is retried or dead-lettered.
+     */
+    private Uni<Void> heard(Message<String> message, ListeningMark mark) {
+        Optional<IncomingKafkaRecordMetadata> record = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        if (record.isEmpty() || mark.schemaVersion() != ListeningMark.SCHEMA_VERSION) {
+            return done(message.ack());
+        }
+        return listening.heard(record.get().getPartition(), Instant.parse(mark.at()))
+                .onFailure().invoke(e -> LOG.debugf("listening mark not recorded: %s", e.getMessage()))
+                .onItemOrFailure().transformToUni((ignored, failure) -> done(message.ack()));
     }
 
     /** The report, or null for a type or schema version this version of the api does not know. */

@@ -28,6 +28,7 @@ import com.emogg.common.ObjectIds;
 import com.emogg.local.LoopbackStream;
 import com.emogg.session.events.SessionStopRequested;
 import com.emogg.testing.Database;
+import com.emogg.testing.LocalBroker;
 import com.emogg.testing.TestApi.TestUser;
 import com.emogg.testing.TopicRecords;
 import com.emogg.testing.TopicRecords.Received;
@@ -35,6 +36,7 @@ import com.emogg.testing.WorkerStateRecords;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 
 /** The worker side and the api's view of it, end to end over the real broker and database. */
 @QuarkusTest
@@ -57,6 +59,9 @@ class SessionWorkerTest {
 
     @ConfigProperty(name = "emogg.worker.media-dir")
     String mediaDir;
+
+    @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6")
+    int partitions;
 
     LoopbackStream stream;
     TopicRecords reports;
@@ -263,6 +268,38 @@ class SessionWorkerTest {
         user.call().when().get("/v1/sessions/" + id).then().body("state", org.hamcrest.Matchers.equalTo("finished"));
         assertEquals("worker_lost", Database.row(pool, "select payload::json->>'reason' as reason from outbox "
                 + "where session_id = $1 and type = $2", id, SessionStopRequested.TYPE).getString("reason"));
+    }
+
+    @Test
+    void theApiHearsEveryPartitionOfTheReports() {
+        await().atMost(SOON).untilAsserted(() -> {
+            Row heard = Database.row(pool, "select count(*) as partitions, min(heard_until) > now() - interval '5 seconds' as current "
+                    + "from worker_states_heard");
+            assertEquals(partitions, heard.getLong("partitions"));
+            assertTrue(heard.getBoolean("current"));
+        });
+    }
+
+    /**
+     * A broker (or api) outage silences every worker at once, from the api's point of view: their
+     * sessions must not be declared lost for it, only once the api hears the reports again and the
+     * session's worker still says nothing.
+     */
+    @Test
+    void aSessionIsNotLostWhileTheApiCannotHearTheWorkers() {
+        TestUser user = newUser();
+        LocalBroker.stop();
+        String id;
+        try {
+            // silent for 10 s of the 15 s deadline when the outage began: by the wall clock, lost 5 s into it
+            id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now().minus(Duration.ofSeconds(10)));
+            await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(12)).untilAsserted(() -> assertEquals("working",
+                    Database.row(pool, "select worker_state from sessions where id = $1", id).getString("worker_state")));
+        } finally {
+            LocalBroker.start();
+        }
+        // heard again, and its worker still says nothing
+        awaitWorkerState(user, id, "lost");
     }
 
     @Test

@@ -1,0 +1,99 @@
+package com.emogg.session.events;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import com.emogg.common.Dates;
+import com.emogg.common.Role;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Writes a {@link ListeningMark} into every partition of {@code worker-states}, on a schedule, in the
+ * api role. While the broker or this replica's consumer is away, the marks stop being applied, and
+ * the reconciler waits instead of declaring the sessions of workers it cannot hear {@code lost}.
+ */
+@ApplicationScoped
+public class ListeningMarks {
+
+    private static final Logger LOG = Logger.getLogger(ListeningMarks.class);
+
+    // a field: Reactive Messaging connects emitters it finds on fields, not on constructor parameters
+    @Inject
+    @Channel(Channels.LISTENING_MARKS)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1_000)
+    MutinyEmitter<String> emitter;
+
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final URI source;
+    private final int partitions;
+    private final boolean enabled;
+
+    public ListeningMarks(ObjectMapper json, Clock clock, Role role,
+            @ConfigProperty(name = "emogg.events.source", defaultValue = "/emogg/sessions") URI source,
+            @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6") int partitions) {
+        this.json = json;
+        this.clock = clock;
+        this.source = source;
+        this.partitions = partitions;
+        this.enabled = role.servesApi();
+    }
+
+    // delayed: the first run must find Reactive Messaging wired up
+    @Scheduled(identity = "listening-marks", every = "${emogg.reconciler.mark-interval:PT1S}", delayed = "PT3S",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void mark() {
+        if (!enabled) {
+            return;
+        }
+        Instant at = clock.instant();
+        for (int partition = 0; partition < partitions; partition++) {
+            send(partition, at);
+        }
+    }
+
+    private void send(int partition, Instant at) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(new ListeningMark(ListeningMark.SCHEMA_VERSION, partition, Dates.format(at)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a mark that cannot be written as JSON is a bug", e);
+        }
+        OutgoingCloudEventMetadata<String> cloudEvent = OutgoingCloudEventMetadata.<String>builder()
+                .withId(UUID.randomUUID().toString())
+                .withType(ListeningMark.TYPE)
+                .withSource(source)
+                .withTimestamp(at.atZone(ZoneOffset.UTC))
+                .withDataContentType("application/json")
+                .build();
+        OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder().withPartition(partition).build();
+        // a mark that does not arrive is replaced by the next one: nothing to retry, only to note
+        try {
+            emitter.sendMessage(Message.of(payload, Metadata.of(cloudEvent, record)))
+                    .subscribe().with(sent -> { }, failure -> LOG.debugf("listening mark for partition %d not sent: %s", partition,
+                            failure.getMessage()));
+        } catch (RuntimeException e) {
+            // the buffer is full while the broker is away: later marks say the same, only newer
+            LOG.debugf("listening mark for partition %d not sent: %s", partition, e.getMessage());
+        }
+    }
+}
