@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -37,11 +38,20 @@ public class StreamProbe implements StreamAnalysis {
     private final Clock clock;
     private final ScheduledExecutorService probes;
 
+    @Inject
     public StreamProbe(WorkerConfig config, Clock clock) {
+        this(config, clock, threads(config.probe().threads()));
+    }
+
+    StreamProbe(WorkerConfig config, Clock clock, ScheduledExecutorService probes) {
         this.config = config.probe();
         this.clock = clock;
+        this.probes = probes;
+    }
+
+    private static ScheduledExecutorService threads(int count) {
         AtomicInteger threads = new AtomicInteger();
-        this.probes = Executors.newScheduledThreadPool(this.config.threads(), task -> {
+        return Executors.newScheduledThreadPool(count, task -> {
             Thread thread = new Thread(task, "emogg-probe-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -51,7 +61,14 @@ public class StreamProbe implements StreamAnalysis {
     @Override
     public Task start(Request request, Listener listener) {
         ProbeTask task = new ProbeTask(request, listener);
-        task.future = probes.scheduleWithFixedDelay(task, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> scheduled = probes.scheduleWithFixedDelay(task, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (task) {
+            // the first probe may have run, and ended the task, before the future was known
+            task.future = scheduled;
+            if (task.stopped) {
+                scheduled.cancel(false);
+            }
+        }
         return task;
     }
 
@@ -99,8 +116,7 @@ public class StreamProbe implements StreamAnalysis {
             }
             failures++;
             if (failures >= config.failuresBeforeFailed()) {
-                stopped = true;
-                future.cancel(false);
+                stop();
                 LOG.infof("session %s: %s", request.sessionId(), result.reason());
                 listener.failed(result.reason());
             }

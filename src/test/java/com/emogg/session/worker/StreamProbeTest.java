@@ -7,7 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +72,98 @@ class StreamProbeTest {
         assertFalse(rtsp.reachable());
         assertTrue(rtsp.reason().startsWith("stream unreachable"), rtsp.reason());
         assertFalse(RtmpProbe.probe(URI.create("rtmp://127.0.0.1:" + closed + "/live"), TIMEOUT).reachable());
+    }
+
+    /**
+     * A refused connection fails the first probe at once, possibly before the scheduler has handed
+     * back the task's future (a loaded worker): the task must still report failed. It once died of
+     * the null future instead, and its session stayed {@code starting} for good. The executor here
+     * runs the first probe before it returns, which is that race, every time.
+     */
+    @Test
+    void aStreamRefusedBeforeTheProbeIsEvenScheduledIsReportedFailed(@org.junit.jupiter.api.io.TempDir Path media) throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        ScheduledThreadPoolExecutor firstProbeAtOnce = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+                command.run();
+                return super.scheduleWithFixedDelay(command, delay, delay, unit);
+            }
+        };
+        firstProbeAtOnce.setRemoveOnCancelPolicy(true);
+        StreamProbe probes = new StreamProbe(new ProbeSettings(), Clock.systemUTC(), firstProbeAtOnce);
+        try {
+            CompletableFuture<String> failed = new CompletableFuture<>();
+            probes.start(new StreamAnalysis.Request("s", URI.create("rtsp://127.0.0.1:" + closed + "/live"), media.resolve("s")),
+                    new StreamAnalysis.Listener() {
+                        @Override
+                        public void working() {
+                            failed.completeExceptionally(new AssertionError("a closed port is not working"));
+                        }
+
+                        @Override
+                        public void failed(String reason) {
+                            failed.complete(reason);
+                        }
+                    });
+            assertTrue(failed.get(10, TimeUnit.SECONDS).startsWith("stream unreachable"));
+            // and the task ended: no probe is left scheduled
+            assertEquals(0, firstProbeAtOnce.getQueue().size());
+        } finally {
+            probes.close();
+        }
+    }
+
+    /** One failure is enough. */
+    private static final class ProbeSettings implements WorkerConfig {
+
+        @Override
+        public Optional<String> id() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String group() {
+            return "test";
+        }
+
+        @Override
+        public String mediaDir() {
+            return "target/worker-media";
+        }
+
+        @Override
+        public Duration heartbeatInterval() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public Probe probe() {
+            return new Probe() {
+                @Override
+                public Duration interval() {
+                    return Duration.ofMillis(50);
+                }
+
+                @Override
+                public Duration timeout() {
+                    return TIMEOUT;
+                }
+
+                @Override
+                public int failuresBeforeFailed() {
+                    return 1;
+                }
+
+                @Override
+                public int threads() {
+                    return 4;
+                }
+            };
+        }
     }
 
     @Test
