@@ -33,9 +33,13 @@ import io.vertx.pgclient.PgConnectOptions;
  * per-session order simple; it is also fast enough (see the README's benchmark).</li>
  * <li><b>Woken by NOTIFY</b> on that same connection at each commit that recorded events, and polling
  * as the fallback, since notifications are not durable.</li>
- * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session) and a round sends at
- * most one event per session: a session's next event only leaves once the previous one was
- * acknowledged, whatever the producer retries.</li>
+ * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session) and sent in that
+ * order; a session's events of one stream share a key, so a partition, and the idempotent producer
+ * writes them in send order or not at all (the broker refuses a gap in a producer's sequence). A
+ * round marks, per session and stream, only the acknowledged events before the first that was not:
+ * the rest go again next round, after it, as duplicates at worst. (An earlier version sent one event
+ * per session per round; a stop records three, so under load each round published a third of what
+ * it read, and the outbox fell seconds behind.)</li>
  * <li><b>At least once.</b> A row is marked published only after the broker acknowledged it. A failed
  * or unacknowledged send is retried with exponential backoff, so an outage delays events and never
  * loses one. Duplicates happen only when an acknowledgement is lost (a timeout, or a relay dying
@@ -179,7 +183,7 @@ public final class SessionEventRelay {
         if (pending.isEmpty()) {
             return 0;
         }
-        List<PendingEvent> batch = onePerSession(pending);
+        List<PendingEvent> batch = pending;
         List<CompletableFuture<Instant>> acks = new ArrayList<>(batch.size());
         for (CompletableFuture<Void> sent : publisher.publish(batch)) {
             acks.add(sent.thenApply(ignored -> clock.instant()));
@@ -187,15 +191,23 @@ public final class SessionEventRelay {
 
         long deadline = System.nanoTime() + config.sendTimeout().toNanos();
         List<Long> published = new ArrayList<>(batch.size());
+        // session and stream of every event not acknowledged: their later events wait for the next round
+        Set<String> held = new HashSet<>();
         Throwable failure = null;
         for (int i = 0; i < batch.size(); i++) {
+            PendingEvent event = batch.get(i);
+            String order = event.sessionId() + '/' + event.stream();
             try {
                 Instant ackedAt = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                published.add(batch.get(i).seq());
-                metrics.published(batch.get(i), ackedAt);
+                if (!held.contains(order)) {
+                    published.add(event.seq());
+                    metrics.published(event, ackedAt);
+                }
             } catch (ExecutionException e) {
+                held.add(order);
                 failure = e.getCause();
             } catch (TimeoutException e) {
+                held.add(order);
                 failure = new TimeoutException("no acknowledgement from the broker within " + config.sendTimeout());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -211,21 +223,6 @@ public final class SessionEventRelay {
                     + " events not acknowledged", failure);
         }
         return published.size();
-    }
-
-    /**
-     * Keeps the first pending event of each session: the next one of the same session waits for the
-     * next round, after this one was acknowledged.
-     */
-    private static List<PendingEvent> onePerSession(List<PendingEvent> pending) {
-        Set<String> sessions = new HashSet<>();
-        List<PendingEvent> batch = new ArrayList<>(pending.size());
-        for (PendingEvent event : pending) {
-            if (sessions.add(event.sessionId())) {
-                batch.add(event);
-            }
-        }
-        return batch;
     }
 
     /** True while this relay holds the lock; tries to take it otherwise. */
