@@ -50,6 +50,9 @@ class DeployManifestsTest {
     @ConfigProperty(name = "quarkus.shutdown.timeout")
     Duration shutdownTimeout;
 
+    /** Read by the image's launcher (run-java.sh of the UBI OpenJDK image), not by the application. */
+    private static final java.util.Set<String> IMAGE_SETTINGS = java.util.Set.of("JAVA_MAX_MEM_RATIO", "JAVA_OPTS_APPEND");
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void theOverlayRendersADeployableSystem(String overlay) {
@@ -77,9 +80,13 @@ class DeployManifestsTest {
             assertEquals("/q/health/started", container.path("startupProbe").path("httpGet").path("path").asText());
             assertFalse(container.path("resources").path("requests").isMissingNode(), "resource requests");
             assertFalse(container.path("resources").path("limits").path("memory").isMissingNode(), "a memory limit");
+            boolean heapBounded = false;
             for (JsonNode variable : container.path("env")) {
-                assertTrue(names.exists(variable.path("name").asText()), "env " + variable.path("name").asText() + " is a setting");
+                String name = variable.path("name").asText();
+                heapBounded |= name.equals("JAVA_MAX_MEM_RATIO");
+                assertTrue(IMAGE_SETTINGS.contains(name) || names.exists(name), "env " + name + " is a setting");
             }
+            assertTrue(heapBounded, "the heap is bounded below the memory limit (JAVA_MAX_MEM_RATIO)");
             assertTrue(pod.path("terminationGracePeriodSeconds").asLong()
                     > relay.drainTimeout().plus(shutdownTimeout).toSeconds(), "time for the relay to drain and Quarkus to stop");
             assertEquals(deployment.path("spec").path("selector").path("matchLabels"),
