@@ -3,7 +3,9 @@ package com.emogg.session.events;
 import java.net.URI;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,16 +48,28 @@ public class SessionEventPublisher {
     URI source;
 
     /**
-     * Sends the events in the given order and answers, for each, a future that completes once the
-     * broker acknowledged it, or fails.
+     * Sends the events and answers, for each, a future that completes once the broker acknowledged
+     * it, or fails. Events of one session and stream are sent one after the other, each once the one
+     * before was acknowledged, so that one of them failing (say, its send timed out waiting for the
+     * topic's metadata) can never let a later one reach the topic first; other sessions' go meanwhile.
      */
     public List<CompletableFuture<Void>> publish(List<PendingEvent> events) {
+        Map<String, CompletableFuture<Void>> previous = new HashMap<>();
         List<CompletableFuture<Void>> acks = new ArrayList<>(events.size());
         for (PendingEvent event : events) {
-            // subscribing sends: one by one, in order
-            acks.add(emitter(event.stream()).sendMessage(message(event)).subscribeAsCompletionStage());
+            String order = event.sessionId() + '/' + event.stream();
+            CompletableFuture<Void> before = previous.get(order);
+            // async: never send from the thread that completed the acknowledgement (the client's network thread)
+            CompletableFuture<Void> acked = before == null ? send(event) : before.thenComposeAsync(ignored -> send(event));
+            previous.put(order, acked);
+            acks.add(acked);
         }
         return acks;
+    }
+
+    private CompletableFuture<Void> send(PendingEvent event) {
+        // subscribing sends
+        return emitter(event.stream()).sendMessage(message(event)).subscribeAsCompletionStage();
     }
 
     private MutinyEmitter<String> emitter(EventStream stream) {

@@ -33,13 +33,14 @@ import io.vertx.pgclient.PgConnectOptions;
  * per-session order simple; it is also fast enough (see the README's benchmark).</li>
  * <li><b>Woken by NOTIFY</b> on that same connection at each commit that recorded events, and polling
  * as the fallback, since notifications are not durable.</li>
- * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session) and sent in that
- * order; a session's events of one stream share a key, so a partition, and the idempotent producer
- * writes them in send order or not at all (the broker refuses a gap in a producer's sequence). A
- * round marks, per session and stream, only the acknowledged events before the first that was not:
- * the rest go again next round, after it, as duplicates at worst. (An earlier version sent one event
- * per session per round; a stop records three, so under load each round published a third of what
- * it read, and the outbox fell seconds behind.)</li>
+ * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session). A round sends all
+ * of them, but a session's next event of a stream only once the one before was acknowledged
+ * (see {@link SessionEventPublisher#publish}), and marks, per session and stream, only the
+ * acknowledged events before the first that was not: the rest go again next round, after it. (One
+ * event per session per round was the first design; a stop records three, so under load each round
+ * published a third of what it read and the outbox fell seconds behind. Sending them all at once,
+ * trusting the idempotent producer's order, was the second: the crash matrix saw a send time out
+ * on the topic's metadata while the next event of the session went through, out of order.)</li>
  * <li><b>At least once.</b> A row is marked published only after the broker acknowledged it. A failed
  * or unacknowledged send is retried with exponential backoff, so an outage delays events and never
  * loses one. Duplicates happen only when an acknowledgement is lost (a timeout, or a relay dying
