@@ -1,0 +1,44 @@
+package com.emogg.bench;
+
+/**
+ * Scenario 7: what one api process costs to run. Its peak resident memory (VmHWM: the most it ever
+ * held, so read after the heaviest load) against the target, and how long it takes from launch to
+ * ready and to its first authenticated answer, first on an empty database (schema migrations
+ * included) and then as a restart (what a rolling update or a scale-out waits for).
+ */
+final class Footprint {
+
+    private final Harness harness;
+
+    Footprint(Harness harness) {
+        this.harness = harness;
+    }
+
+    void firstStart(App api) {
+        harness.report.figure("start.first.readyMs", api.ready.toMillis());
+    }
+
+    void memoryAfterLoad(App api) {
+        double[] memory = api.memoryMiB();
+        harness.report.row("7 api memory", "peak RSS (VmHWM) after scenarios 1-3", String.format(java.util.Locale.ROOT,
+                "%.0f MB (now %.0f MB)", memory[0], memory[1]), "-", "-", "<= 300 MB", Report.met(memory[0] <= 300));
+        harness.report.figure("memory.api.vmHwmMiB", memory[0]);
+        harness.report.figure("memory.api.vmRssMiB", memory[1]);
+        harness.report.barChart("chart-7-api-memory.png", "Scenario 7: api resident memory after the load (MiB)", "MiB",
+                java.util.Map.of("api", Report.values("peak (VmHWM)", memory[0], "current (VmRSS)", memory[1], "target", 300)));
+        Progress.line("api memory after the load: VmHWM %.0f MiB, VmRSS %.0f MiB", memory[0], memory[1]);
+    }
+
+    void restart(App api, Long firstStartMillis) {
+        harness.report.row("7 api start", "launch to ready / to first authenticated GET (restart"
+                + (api.name.contains("ratelimit") ? ", the rate-limited configuration" : "") + ")",
+                api.ready.toMillis() + " ms / " + (api.firstRequest == null ? "-" : api.firstRequest.toMillis() + " ms")
+                        + (firstStartMillis == null ? "" : " (first start on an empty database, migrations included: ready in "
+                                + firstStartMillis + " ms)"),
+                "-", "-", "-", "-");
+        harness.report.figure("start.restart.readyMs", api.ready.toMillis());
+        if (api.firstRequest != null) {
+            harness.report.figure("start.restart.firstRequestMs", api.firstRequest.toMillis());
+        }
+    }
+}

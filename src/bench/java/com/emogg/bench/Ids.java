@@ -1,0 +1,41 @@
+package com.emogg.bench;
+
+/**
+ * The ids of what the harness seeds. The API takes 24 lowercase hex characters; the ids here are
+ * zero-padded decimal numbers, which are valid hex too, because pgbench can compute integers but
+ * not strings: a pgbench script reaches the very same row as the HTTP run with
+ * {@code lpad(:n::text, 24, '0')}. Each pool has its own range of numbers.
+ */
+final class Ids {
+
+    static final long STOP_POOL = 1_000_000_000L;
+    static final long LIST_SESSIONS = 2_000_000_000L;
+    static final long DRAIN_SESSIONS = 3_000_000_000L;
+    static final long PLAIN_PRODUCER_KEYS = 4_000_000_000L;
+    static final long USERS = 7_000_000_000L;
+    static final long PRODUCTS = 8_000_000_000L;
+
+    /** The user whose sessions the stop and get scenarios use. */
+    static final String STOP_USER = id(USERS + 1);
+    /** The user of scenario 5's sessions on the loopback stream. */
+    static final String STREAM_USER = id(USERS + 2);
+    static final String PRODUCT = id(PRODUCTS + 1);
+
+    private Ids() {
+    }
+
+    static String id(long number) {
+        String digits = Long.toString(number);
+        return "0".repeat(24 - digits.length()) + digits;
+    }
+
+    /** The i-th list user, 1-based. */
+    static String listUser(int i) {
+        return id(USERS + 1000 + i);
+    }
+
+    /** The SQL of the same id, for an SQL expression {@code number}. */
+    static String sql(String number) {
+        return "lpad((" + number + ")::text, 24, '0')";
+    }
+}
