@@ -58,8 +58,9 @@ public class ListeningMarks {
         this.enabled = role.servesApi();
     }
 
-    // delayed: the first run must find Reactive Messaging wired up
-    @Scheduled(identity = "listening-marks", every = "${emogg.reconciler.mark-interval:PT1S}", delayed = "PT3S",
+    // delayed: the first run creates this bean, and its emitter only connects once Reactive Messaging
+    // is wired up, which took over 3 s on a loaded 2-core machine; the deadlines wait meanwhile anyway
+    @Scheduled(identity = "listening-marks", every = "${emogg.reconciler.mark-interval:PT1S}", delayed = "PT10S",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void mark() {
         if (!enabled) {
