@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,12 +82,7 @@ public final class SessionWorker {
 
     private final Map<TopicPartition, PartitionLog> owned = new HashMap<>();
     private final Map<String, RunningSession> running = new HashMap<>();
-    private final Map<String, Boolean> seenEvents = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED_EVENTS;
-        }
-    };
+    private final SeenCommands seen = new SeenCommands(REMEMBERED_EVENTS);
 
     private volatile boolean stopRequested;
     private volatile boolean healthy;
@@ -252,7 +246,7 @@ public final class SessionWorker {
         if (command != null) {
             if (!log.caughtUp) {
                 replayed(log, command);
-            } else if (seenEvents.containsKey(command.eventId())) {
+            } else if (seen.contains(command.eventId())) {
                 registry.counter("emogg.worker.duplicate.commands").increment();
             } else {
                 // the trace of the request that caused the command goes on through the work and its reports
@@ -274,7 +268,7 @@ public final class SessionWorker {
 
     /** During catch-up: only learn each session's last command. */
     private void replayed(PartitionLog log, SessionCommand command) {
-        seenEvents.put(command.eventId(), Boolean.TRUE);
+        seen.add(command.eventId());
         SessionCommand previous = log.latest.get(command.sessionId());
         if (command.start() && previous != null && !previous.start()) {
             return; // a stopped session stays stopped
@@ -296,7 +290,7 @@ public final class SessionWorker {
     }
 
     private void live(PartitionLog log, SessionCommand command, TopicPartition partition) {
-        seenEvents.put(command.eventId(), Boolean.TRUE);
+        seen.add(command.eventId());
         SessionCommand previous = log.latest.get(command.sessionId());
         if (command.start()) {
             if (previous != null && !previous.start()) {
