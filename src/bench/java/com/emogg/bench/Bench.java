@@ -94,7 +94,7 @@ public final class Bench {
         long firstReady = first.ready.toMillis();
 
         Seed seed = harness.seed();
-        seed.users(1, 2);
+        seed.users(1, 1);
         harness.stopToken = seed.token(Ids.STOP_USER);
         seed.stopPool(settings.stopPool());
 

@@ -17,8 +17,8 @@ final class Ids {
 
     /** The user whose sessions the stop and get scenarios use. */
     static final String STOP_USER = id(USERS + 1);
-    /** The user of scenario 5's sessions on the loopback stream. */
-    static final String STREAM_USER = id(USERS + 2);
+    /** The first of scenario 5's users (its sessions on the loopback stream, 10 per user: the WS subscription limit). */
+    static final long STREAM_USERS = USERS + 100;
     static final String PRODUCT = id(PRODUCTS + 1);
 
     private Ids() {
@@ -27,6 +27,11 @@ final class Ids {
     static String id(long number) {
         String digits = Long.toString(number);
         return "0".repeat(24 - digits.length()) + digits;
+    }
+
+    /** The i-th user of scenario 5, 1-based. */
+    static String streamUser(int i) {
+        return id(STREAM_USERS + i);
     }
 
     /** The i-th list user, 1-based. */

@@ -43,78 +43,88 @@ final class StopToStopped {
         App worker = harness.startWorker();
         harness.report.figure("start.worker.readyMs", worker.ready.toMillis());
         Api api = new Api(harness.api().port);
-        String token = harness.seed().token(Ids.STREAM_USER);
         try (LoopbackStream stream = LoopbackStream.start(0, 0)) {
-            List<String> sessions = create(api, token, stream.rtspUri(), settings.stoppedSessions());
-            awaitWorking(api, token, sessions);
+            Map<String, String> tokens = create(api, stream.rtspUri(), settings.stoppedSessions());
+            List<String> sessions = List.copyOf(tokens.keySet());
+            awaitWorking(api, tokens);
+            Map<String, List<String>> sessionsByToken = new LinkedHashMap<>();
+            tokens.forEach((session, token) -> sessionsByToken.computeIfAbsent(token, key -> new ArrayList<>()).add(session));
+            try (WorkerStateFeed feed = WorkerStateFeed.subscribe(harness.api().port, sessionsByToken)) {
+                Progress.line("stop-to-stopped: %d WebSocket clients follow the sessions' worker state", feed.connections());
 
-            double rate = Math.max(1, peakStopThroughput * BACKGROUND_SHARE_OF_PEAK);
-            int connections = settings.referenceConnections();
-            CpuMeter.Snapshot before = harness.cpu.snapshot();
-            LoadGenerator.Running background = harness.load.start(harness.api().port, "stopped", "background", new StopWorkload(
-                    settings.stopPool(), harness.stopToken, false), connections, settings.warmup(), Duration.ofHours(1), rate);
-            Sleep.millis(settings.warmup().toMillis() + 500);
+                double rate = Math.max(1, peakStopThroughput * BACKGROUND_SHARE_OF_PEAK);
+                int connections = settings.referenceConnections();
+                CpuMeter.Snapshot before = harness.cpu.snapshot();
+                LoadGenerator.Running background = harness.load.start(harness.api().port, "stopped", "background", new StopWorkload(
+                        settings.stopPool(), harness.stopToken, false), connections, settings.warmup(), Duration.ofHours(1), rate);
+                Sleep.millis(settings.warmup().toMillis() + 500);
 
-            Histogram latencies = RunResult.newHistogram();
-            Map<String, Long> stopSentMillis = new java.util.HashMap<>();
-            Map<String, Long> shownStoppedMillis = new java.util.HashMap<>();
-            Map<String, Long> failures = new LinkedHashMap<>();
-            long started = System.nanoTime();
-            long budget = started + Duration.ofMinutes(settings.smoke() ? 1 : 10).toNanos();
-            // how long one session may take to show stopped before it counts as stuck
-            Duration patience = Duration.ofSeconds(settings.smoke() ? 10 : 60);
-            int done = 0;
-            int timeoutsInARow = 0;
-            for (String id : sessions) {
-                if (timeoutsInARow >= 3 || System.nanoTime() > budget) {
-                    // the path is stuck: waiting out the patience for each of the rest would only make the run longer
-                    failures.merge("skipped, the path was stuck", 1L, Long::sum);
-                    continue;
+                Histogram latencies = RunResult.newHistogram();
+                Map<String, Long> stopSentMillis = new java.util.HashMap<>();
+                Map<String, Long> shownStoppedMillis = new java.util.HashMap<>();
+                Map<String, Long> failures = new LinkedHashMap<>();
+                long started = System.nanoTime();
+                long budget = started + Duration.ofMinutes(settings.smoke() ? 1 : 10).toNanos();
+                // how long one session may take to show stopped before it counts as stuck
+                Duration patience = Duration.ofSeconds(settings.smoke() ? 10 : 60);
+                int done = 0;
+                int timeoutsInARow = 0;
+                for (String id : sessions) {
+                    if (timeoutsInARow >= 3 || System.nanoTime() > budget) {
+                        // the path is stuck: waiting out the patience for each of the rest would only make the run longer
+                        failures.merge("skipped, the path was stuck", 1L, Long::sum);
+                        continue;
+                    }
+                    long sent = System.currentTimeMillis();
+                    long micros = stopAndAwaitStopped(api, tokens.get(id), id, patience, failures);
+                    timeoutsInARow = micros == TIMED_OUT ? timeoutsInARow + 1 : 0;
+                    if (micros > 0) {
+                        latencies.recordValue(Math.min(micros, latencies.getHighestTrackableValue()));
+                        stopSentMillis.put(id, sent);
+                        shownStoppedMillis.put(id, sent + micros / 1000);
+                    }
+                    if (++done % Math.max(1, sessions.size() / 10) == 0 || done == sessions.size()) {
+                        Progress.line("stop-to-stopped %d/%d  p50 %s ms  p99 %s ms  failures %s", done, sessions.size(),
+                                Progress.ms(latencies.getValueAtPercentile(50) / 1000.0), Progress.ms(latencies.getValueAtPercentile(99) / 1000.0),
+                                failures.isEmpty() ? "0" : failures);
+                    }
                 }
-                long sent = System.currentTimeMillis();
-                long micros = stopAndAwaitStopped(api, token, id, patience, failures);
-                timeoutsInARow = micros == TIMED_OUT ? timeoutsInARow + 1 : 0;
-                if (micros > 0) {
-                    latencies.recordValue(Math.min(micros, latencies.getHighestTrackableValue()));
-                    stopSentMillis.put(id, sent);
-                    shownStoppedMillis.put(id, sent + micros / 1000);
-                }
-                if (++done % Math.max(1, sessions.size() / 10) == 0 || done == sessions.size()) {
-                    Progress.line("stop-to-stopped %d/%d  p50 %s ms  p99 %s ms  failures %s", done, sessions.size(),
-                            Progress.ms(latencies.getValueAtPercentile(50) / 1000.0), Progress.ms(latencies.getValueAtPercentile(99) / 1000.0),
-                            failures.isEmpty() ? "0" : failures);
-                }
+                background.finish();
+                RunResult load = background.awaitFinished(Duration.ofMinutes(2));
+                load.cpu = CpuMeter.between(before, harness.cpu.snapshot());
+                load.note = "background stop load of scenario 5, paced at a tenth of scenario 1's peak";
+                harness.report.run(load);
+
+                RunResult stops = new RunResult("stopped", "stop-to-stopped", 1, 0, (System.nanoTime() - started) / 1e9, latencies, failures);
+                stops.cpu = load.cpu;
+                stops.note = "sequential stops of sessions a worker runs, each polled every 5 ms until workerState is stopped";
+                harness.report.run(stops);
+                String relayed = commitToKafka(sessions);
+                // the event leaves at the commit that the polls saw; a moment for the last ones to arrive
+                Sleep.until(Duration.ofSeconds(5), Duration.ofMillis(50),
+                        () -> feed.arrivals("stopped").keySet().containsAll(stopSentMillis.keySet()));
+                Map<String, Long> reported = WorkerReportTimes.stopped(harness.infrastructure.kafkaBootstrap(), stopSentMillis.keySet());
+                String legs = legs(stopSentMillis, shownStoppedMillis, reported);
+                reportToWebSocket(feed, stopSentMillis, reported, load.throughput);
+                long lag = ConsumerLag.of(harness.infrastructure.kafkaBootstrap(), "emogg-api", WorkerReportTimes.TOPIC);
+                String states = harness.db.text("select string_agg(worker_state || ' ' || n, ', ') from (select worker_state, count(*) n "
+                        + "from sessions where id = any(?) group by 1 order by 1) s", (Object) sessions.toArray(String[]::new));
+                // a path that never reaches "stopped" is a result (the target is missed), not a broken harness
+                boolean met = stops.requests == sessions.size() && stops.p99 <= 250;
+                harness.report.row("5 stop-to-stopped", sessions.size() + " sessions, under " + Progress.count(load.throughput)
+                        + " stops/s in the background", (stops.requests == 0 ? "no session shown stopped"
+                        : stops.requests + " shown stopped: p50 " + Progress.ms(stops.p50) + " / p99 " + Progress.ms(stops.p99) + " ms")
+                        + (failures.isEmpty() ? "" : "; failures " + failures), "-", "-", "p99 <= 250 ms", Report.met(met));
+                harness.report.note("scenario 5, where the time goes: commit to Kafka " + relayed + "; " + legs
+                        + "; the api's worker-states consumer (group emogg-api) was " + lag + " records behind at the end; "
+                        + "the sessions' worker states at the end: " + states);
+                harness.report.figure("stopToStopped.p50Ms", stops.p50);
+                harness.report.figure("stopToStopped.p99Ms", stops.p99);
+                Map<String, Map<String, Double>> bars = new LinkedHashMap<>();
+                bars.put("stop to stopped", Report.values("p50", stops.p50, "p99", stops.p99));
+                bars.put("target", Report.values("p99", 250.0));
+                harness.report.barChart("chart-5-stop-to-stopped.png", "Scenario 5: HTTP stop until the API shows stopped (ms)", "ms", bars);
             }
-            background.finish();
-            RunResult load = background.awaitFinished(Duration.ofMinutes(2));
-            load.cpu = CpuMeter.between(before, harness.cpu.snapshot());
-            load.note = "background stop load of scenario 5, paced at a tenth of scenario 1's peak";
-            harness.report.run(load);
-
-            RunResult stops = new RunResult("stopped", "stop-to-stopped", 1, 0, (System.nanoTime() - started) / 1e9, latencies, failures);
-            stops.cpu = load.cpu;
-            stops.note = "sequential stops of sessions a worker runs, each polled every 5 ms until workerState is stopped";
-            harness.report.run(stops);
-            String relayed = commitToKafka(sessions);
-            String legs = legs(stopSentMillis, shownStoppedMillis);
-            long lag = ConsumerLag.of(harness.infrastructure.kafkaBootstrap(), "emogg-api", WorkerReportTimes.TOPIC);
-            String states = harness.db.text("select string_agg(worker_state || ' ' || n, ', ') from (select worker_state, count(*) n "
-                    + "from sessions where id = any(?) group by 1 order by 1) s", (Object) sessions.toArray(String[]::new));
-            // a path that never reaches "stopped" is a result (the target is missed), not a broken harness
-            boolean met = stops.requests == sessions.size() && stops.p99 <= 250;
-            harness.report.row("5 stop-to-stopped", sessions.size() + " sessions, under " + Progress.count(load.throughput)
-                    + " stops/s in the background", (stops.requests == 0 ? "no session shown stopped"
-                    : stops.requests + " shown stopped: p50 " + Progress.ms(stops.p50) + " / p99 " + Progress.ms(stops.p99) + " ms")
-                    + (failures.isEmpty() ? "" : "; failures " + failures), "-", "-", "p99 <= 250 ms", Report.met(met));
-            harness.report.note("scenario 5, where the time goes: commit to Kafka " + relayed + "; " + legs
-                    + "; the api's worker-states consumer (group emogg-api) was " + lag + " records behind at the end; "
-                    + "the sessions' worker states at the end: " + states);
-            harness.report.figure("stopToStopped.p50Ms", stops.p50);
-            harness.report.figure("stopToStopped.p99Ms", stops.p99);
-            Map<String, Map<String, Double>> bars = new LinkedHashMap<>();
-            bars.put("stop to stopped", Report.values("p50", stops.p50, "p99", stops.p99));
-            bars.put("target", Report.values("p99", 250.0));
-            harness.report.barChart("chart-5-stop-to-stopped.png", "Scenario 5: HTTP stop until the API shows stopped (ms)", "ms", bars);
         } finally {
             harness.stopWorker();
         }
@@ -124,8 +134,7 @@ final class StopToStopped {
      * Stop request to the worker's "stopped" report (its record's timestamp on worker-states), and
      * from that report until the API showed it (polled every 5 ms, so up to 5 ms late).
      */
-    private String legs(Map<String, Long> sent, Map<String, Long> shown) {
-        Map<String, Long> reported = WorkerReportTimes.stopped(harness.infrastructure.kafkaBootstrap(), sent.keySet());
+    private String legs(Map<String, Long> sent, Map<String, Long> shown, Map<String, Long> reported) {
         Histogram toReport = new Histogram(1, 3_600_000L, 3);
         Histogram toShown = new Histogram(1, 3_600_000L, 3);
         reported.forEach((id, at) -> {
@@ -142,6 +151,45 @@ final class StopToStopped {
                 + " / p99 " + toShown.getValueAtPercentile(99) + " ms (" + toReport.getTotalCount() + " sessions)";
     }
 
+    /**
+     * Issue 5: from the worker's "stopped" report (its record's timestamp) until a WebSocket client
+     * subscribed to the session received the {@code sws} event: the api's consumer, its transaction,
+     * the NOTIFY at commit, the endpoint, the socket. Also from the stop request to the {@code
+     * stopping} event, the change the stop itself makes.
+     */
+    private void reportToWebSocket(WorkerStateFeed feed, Map<String, Long> sent, Map<String, Long> reported, double background) {
+        Map<String, Long> stopped = feed.arrivals("stopped");
+        Map<String, Long> stopping = feed.arrivals("stopping");
+        Histogram toEvent = new Histogram(1, 3_600_000L, 3);
+        reported.forEach((id, at) -> {
+            Long arrived = stopped.get(id);
+            if (arrived != null) {
+                toEvent.recordValue(Math.max(1, Math.min(arrived - at, 3_600_000L)));
+            }
+        });
+        Histogram toStopping = new Histogram(1, 3_600_000L, 3);
+        sent.forEach((id, at) -> {
+            Long arrived = stopping.get(id);
+            if (arrived != null) {
+                toStopping.recordValue(Math.max(1, Math.min(arrived - at, 3_600_000L)));
+            }
+        });
+        long missing = reported.keySet().stream().filter(id -> !stopped.containsKey(id)).count();
+        String closed = feed.closedByTheApi().isEmpty() ? "" : "; connections closed by the api: " + feed.closedByTheApi();
+        String measured = toEvent.getTotalCount() == 0 ? "no sws event matched a worker report"
+                : toEvent.getTotalCount() + " events: p50 " + toEvent.getValueAtPercentile(50) + " / p99 " + toEvent.getValueAtPercentile(99)
+                        + " / max " + toEvent.getMaxValue() + " ms" + (missing == 0 ? "" : "; " + missing + " reported stops never arrived");
+        harness.report.row("issue 5: worker report to WS event", feed.connections() + " WebSocket clients following " + sent.size()
+                + " sessions, under " + Progress.count(background) + " stops/s in the background", measured + closed, "-", "-", "-", "-");
+        harness.report.note("issue 5, WebSocket: the worker's stopped report (record timestamp) to the sws event at the client, "
+                + measured + "; the stop request to the sws stopping event at the client: p50 " + toStopping.getValueAtPercentile(50)
+                + " / p99 " + toStopping.getValueAtPercentile(99) + " ms (" + toStopping.getTotalCount() + " events)" + closed);
+        if (toEvent.getTotalCount() > 0) {
+            harness.report.figure("ws.reportToEventP50Ms", toEvent.getValueAtPercentile(50));
+            harness.report.figure("ws.reportToEventP99Ms", toEvent.getValueAtPercentile(99));
+        }
+    }
+
     /** The first leg of the path, from the outbox: where the time goes when the target is missed. */
     private String commitToKafka(List<String> sessions) {
         harness.seed().awaitPublished(0, harness.drainTimeout());
@@ -155,26 +203,39 @@ final class StopToStopped {
                 + " ms";
     }
 
-    private static List<String> create(Api api, String token, String streamUri, int count) {
-        List<String> ids = new ArrayList<>();
+    /**
+     * The sessions (id -> its owner's token), spread over one user per {@link
+     * WorkerStateFeed#SUBSCRIPTIONS_PER_USER} sessions so that a WebSocket client can follow every
+     * one of them within the contract's limits.
+     */
+    private Map<String, String> create(Api api, String streamUri, int count) {
+        int users = (count + WorkerStateFeed.SUBSCRIPTIONS_PER_USER - 1) / WorkerStateFeed.SUBSCRIPTIONS_PER_USER;
+        harness.seed().users(Ids.STREAM_USERS - Ids.USERS + 1, Ids.STREAM_USERS - Ids.USERS + users);
+        List<String> userTokens = new ArrayList<>();
+        for (int user = 1; user <= users; user++) {
+            userTokens.add(harness.seed().token(Ids.streamUser(user)));
+        }
+        Map<String, String> tokens = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
+            String token = userTokens.get(i / WorkerStateFeed.SUBSCRIPTIONS_PER_USER);
             JsonNode session = Api.expect(api.post("/v1/sessions", token, Map.of("name", "bench stop-to-stopped " + i,
                     "streamUri", streamUri, "config", Map.of("removeMedia", true))), 201, "creating a session");
-            ids.add(session.get("_id").asText());
+            tokens.put(session.get("_id").asText(), token);
         }
-        Progress.line("stop-to-stopped: %d sessions created on %s", count, streamUri);
-        return ids;
+        Progress.line("stop-to-stopped: %d sessions of %d users created on %s", count, users, streamUri);
+        return tokens;
     }
 
     /** The worker must be running them all before they are stopped; it first replays session-commands. */
-    private static void awaitWorking(Api api, String token, List<String> ids) {
+    private static void awaitWorking(Api api, Map<String, String> tokens) {
+        java.util.Set<String> ids = tokens.keySet();
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         long lastReport = 0;
         java.util.Set<String> pending = new java.util.LinkedHashSet<>(ids);
         while (!pending.isEmpty()) {
             for (var iterator = pending.iterator(); iterator.hasNext();) {
                 String id = iterator.next();
-                String state = workerState(api, token, id);
+                String state = workerState(api, tokens.get(id), id);
                 if (state.equals("working")) {
                     iterator.remove();
                 } else if (state.equals("failed") || state.equals("lost")) {

@@ -15,9 +15,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * When the worker reported each session {@code stopped}: the timestamps of its
- * {@code WorkerStateChanged} records on {@code worker-states} (key = session id), read back after
- * scenario 5. They split stop-to-stopped in two: up to the worker's report, and from there until the
- * api applied it and shows it.
+ * {@code WorkerStateChanged} records on {@code worker-states} (key = session id, timestamp set by the
+ * worker's producer on this same machine's clock), read back after scenario 5. They split
+ * stop-to-stopped in two: up to the worker's report, and from there until the api applied it and
+ * shows it; and they start issue 5's report-to-WebSocket delay.
  */
 final class WorkerReportTimes {
 
