@@ -23,8 +23,10 @@ public class Reconciler {
         this.enabled = role.servesApi();
     }
 
+    // not once the application stops: its database pool closes before the scheduler does
     @Scheduled(identity = "session-deadlines", every = "${emogg.reconciler.interval:PT5S}", delayed = "PT2S",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> reconcile() {
         if (!enabled) {
             return Uni.createFrom().voidItem();

@@ -77,7 +77,8 @@ public class SessionMetrics {
         reportLag.record(Duration.between(reportedAt, now).abs());
     }
 
-    @Scheduled(every = "30s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "30s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> count() {
         if (!servesApi) {
             return Uni.createFrom().voidItem();

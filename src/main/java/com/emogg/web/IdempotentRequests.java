@@ -61,7 +61,8 @@ public class IdempotentRequests {
     }
 
     /** Keys older than the retention are forgotten: a retry after that runs again. */
-    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> forgetOldKeys() {
         if (!servesApi) {
             return Uni.createFrom().voidItem();

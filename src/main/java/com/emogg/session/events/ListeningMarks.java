@@ -61,7 +61,8 @@ public class ListeningMarks {
     // delayed: the first run creates this bean, and its emitter only connects once Reactive Messaging
     // is wired up, which took over 3 s on a loaded 2-core machine; the deadlines wait meanwhile anyway
     @Scheduled(identity = "listening-marks", every = "${emogg.reconciler.mark-interval:PT1S}", delayed = "PT10S",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void mark() {
         if (!enabled) {
             return;
