@@ -81,14 +81,19 @@ class DeployManifestsTest {
             assertFalse(container.path("resources").path("requests").isMissingNode(), "resource requests");
             assertFalse(container.path("resources").path("limits").path("memory").isMissingNode(), "a memory limit");
             boolean heapBounded = false;
+            Duration shutdownDelay = Duration.ZERO;
             for (JsonNode variable : container.path("env")) {
                 String name = variable.path("name").asText();
                 heapBounded |= name.equals("JAVA_MAX_MEM_RATIO");
+                if (name.equals("QUARKUS_SHUTDOWN_DELAY")) {
+                    shutdownDelay = Duration.parse("PT" + variable.path("value").asText().toUpperCase());
+                }
                 assertTrue(IMAGE_SETTINGS.contains(name) || names.exists(name), "env " + name + " is a setting");
             }
             assertTrue(heapBounded, "the heap is bounded below the memory limit (JAVA_MAX_MEM_RATIO)");
             assertTrue(pod.path("terminationGracePeriodSeconds").asLong()
-                    > relay.drainTimeout().plus(shutdownTimeout).toSeconds(), "time for the relay to drain and Quarkus to stop");
+                    > shutdownDelay.plus(shutdownTimeout).plus(relay.drainTimeout()).toSeconds(),
+                    "time for the shutdown delay, the requests in flight and the relay's drain");
             assertEquals(deployment.path("spec").path("selector").path("matchLabels"),
                     ((ObjectNode) deployment.path("spec").path("template").path("metadata").path("labels").deepCopy())
                             .retain("app.kubernetes.io/name"));

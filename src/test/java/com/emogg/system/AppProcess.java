@@ -89,6 +89,12 @@ final class AppProcess {
         this.environment = env;
     }
 
+    /** One more setting of the environment, for the next start. */
+    AppProcess with(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     String workerId() {
         return environment.get("EMOGG_WORKER_ID");
     }
@@ -154,6 +160,24 @@ final class AppProcess {
         Process current = process;
         ChildProcesses.kill(current.toHandle());
         Log.line("%s (pid %d) killed with SIGKILL", name, current.pid());
+    }
+
+    /** SIGTERM, what an orchestrator sends first: the graceful shutdown runs. Does not wait for the exit. */
+    void terminate() {
+        process.destroy();
+        Log.line("%s (pid %d) sent SIGTERM", name, process.pid());
+    }
+
+    /** Waits up to {@code within} for the process to exit; its exit code, or empty if it still runs. */
+    java.util.OptionalInt awaitExit(Duration within) {
+        try {
+            Process current = process;
+            return current.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    ? java.util.OptionalInt.of(current.exitValue()) : java.util.OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     boolean alive() {

@@ -59,6 +59,7 @@ public class RealtimeEndpoint {
     private final WorkerStateWatch watch;
     private final RealtimeLimits limits;
     private final RealtimeConfig config;
+    private final RealtimeShutdown shutdown;
     private final ObjectMapper json;
     private final Clock clock;
 
@@ -71,13 +72,15 @@ public class RealtimeEndpoint {
     private volatile WebSocketConnection socket;
 
     public RealtimeEndpoint(WebSocketConnection connection, Authenticator authenticator, SessionService sessions,
-            WorkerStateWatch watch, RealtimeLimits limits, RealtimeConfig config, ObjectMapper json, Clock clock) {
+            WorkerStateWatch watch, RealtimeLimits limits, RealtimeConfig config, RealtimeShutdown shutdown, ObjectMapper json,
+            Clock clock) {
         this.connection = connection;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.watch = watch;
         this.limits = limits;
         this.config = config;
+        this.shutdown = shutdown;
         this.json = json;
         this.clock = clock;
     }
@@ -86,6 +89,10 @@ public class RealtimeEndpoint {
     void open(WebSocketConnection opened) {
         socket = opened;
         IdleConnections.touch(opened);
+        if (shutdown.started()) {
+            // a client the load balancer still sent here during the shutdown delay
+            RealtimeShutdown.goAway(opened);
+        }
     }
 
     @OnTextMessage
