@@ -13,7 +13,7 @@ public interface RelayConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Events read and sent per round. */
+    /** Events read at once; at most four times this many are out (sent, not yet marked) at a time. */
     @WithDefault("500")
     int batchSize();
 
@@ -25,14 +25,14 @@ public interface RelayConfig {
     @WithDefault("PT2S")
     Duration leaderRetry();
 
-    /** Wait after a failed round, doubled on each failure up to {@link #backoffMax()}. */
+    /** Wait after a failure, doubled on each failure in a row up to {@link #backoffMax()}. */
     @WithDefault("PT0.2S")
     Duration backoffMin();
 
     @WithDefault("PT30S")
     Duration backoffMax();
 
-    /** How long a round waits for the broker's acknowledgements before giving up and retrying. */
+    /** How long an event may wait for the broker's acknowledgement before the relay gives up and reads again. */
     @WithDefault("PT45S")
     Duration sendTimeout();
 

@@ -28,7 +28,7 @@ public class RelayMetrics {
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.failures = Counter.builder("emogg.relay.publish.failures")
-                .description("Rounds in which the broker refused or did not acknowledge an event in time")
+                .description("Times the broker refused an event or did not acknowledge it in time (what was out goes again)")
                 .register(registry);
         this.latency = Timer.builder("emogg.relay.commit.to.publish")
                 .description("From the commit that recorded an event to the broker's acknowledgement")

@@ -3,7 +3,6 @@ package com.emogg.session.events;
 import java.net.URI;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +30,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class SessionEventPublisher {
 
-    /** Above the relay's largest batch, so a round never overflows the emitter. */
-    static final int BUFFER = 2048;
+    /** Above the most events a relay has out at once ({@link SessionEventRelay}), so it never overflows the emitter. */
+    static final int BUFFER = 4096;
 
     @Inject
     @Channel(Channels.SESSION_COMMANDS)
@@ -52,16 +51,17 @@ public class SessionEventPublisher {
      * it, or fails. Events of one session and stream are sent one after the other, each once the one
      * before was acknowledged, so that one of them failing (say, its send timed out waiting for the
      * topic's metadata) can never let a later one reach the topic first; other sessions' go meanwhile.
+     * {@code chains} holds the last event sent of each session and stream ({@link
+     * EventsInFlight#order}), this call's and earlier ones': it is updated here.
      */
-    public List<CompletableFuture<Void>> publish(List<PendingEvent> events) {
-        Map<String, CompletableFuture<Void>> previous = new HashMap<>();
+    public List<CompletableFuture<Void>> publish(List<PendingEvent> events, Map<String, CompletableFuture<Void>> chains) {
         List<CompletableFuture<Void>> acks = new ArrayList<>(events.size());
         for (PendingEvent event : events) {
-            String order = event.sessionId() + '/' + event.stream();
-            CompletableFuture<Void> before = previous.get(order);
+            String order = EventsInFlight.order(event);
+            CompletableFuture<Void> before = chains.get(order);
             // async: never send from the thread that completed the acknowledgement (the client's network thread)
             CompletableFuture<Void> acked = before == null ? send(event) : before.thenComposeAsync(ignored -> send(event));
-            previous.put(order, acked);
+            chains.put(order, acked);
             acks.add(acked);
         }
         return acks;

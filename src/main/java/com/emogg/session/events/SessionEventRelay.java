@@ -3,15 +3,13 @@ package com.emogg.session.events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jboss.logging.Logger;
 
@@ -33,14 +31,15 @@ import io.vertx.pgclient.PgConnectOptions;
  * per-session order simple; it is also fast enough (see the README's benchmark).</li>
  * <li><b>Woken by NOTIFY</b> on that same connection at each commit that recorded events, and polling
  * as the fallback, since notifications are not durable.</li>
- * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session). A round sends all
- * of them, but a session's next event of a stream only once the one before was acknowledged
- * (see {@link SessionEventPublisher#publish}), and marks, per session and stream, only the
- * acknowledged events before the first that was not: the rest go again next round, after it. (One
- * event per session per round was the first design; a stop records three, so under load each round
- * published a third of what it read and the outbox fell seconds behind. Sending them all at once,
- * trusting the idempotent producer's order, was the second: the crash matrix saw a send time out
- * on the topic's metadata while the next event of the session went through, out of order.)</li>
+ * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session) and sent at once,
+ * but a session's next event of a stream only once the one before was acknowledged (see {@link
+ * SessionEventPublisher#publish}): a failure can then never let a later event reach the topic
+ * first. The reads do not wait for the acknowledgements: while events are out, the relay reads
+ * again (what is not out yet), sends, and marks what the broker acknowledged, so an event waits
+ * for the broker, not for the rest of a batch. (Rounds that read, sent and waited for all of a
+ * batch were the first design: at 900 stops a second, three events each, the outbox fell seconds
+ * behind.) After a failure it marks what was acknowledged, forgets what was out, and reads the
+ * table again: the rest goes out again, in order.</li>
  * <li><b>At least once.</b> A row is marked published only after the broker acknowledged it. A failed
  * or unacknowledged send is retried with exponential backoff, so an outage delays events and never
  * loses one. Duplicates happen only when an acknowledgement is lost (a timeout, or a relay dying
@@ -56,8 +55,17 @@ public final class SessionEventRelay {
     static final long LEADER_LOCK = 0x656d_6f67_6772_656cL;
     private static final Logger LOG = Logger.getLogger(SessionEventRelay.class);
     private static final String PENDING = "select " + PendingEvent.COLUMNS
-            + " from outbox where published_at is null order by seq limit $1";
-    private static final String MARK_PUBLISHED = "update outbox set published_at = now() where seq = any($1)";
+            + " from outbox where published_at is null and seq <> all($2::bigint[]) order by seq limit $1";
+    /** {@code published_at} is when the broker acknowledged the event, not when the mark was written. */
+    private static final String MARK_PUBLISHED = "update outbox set published_at = acked.at "
+            + "from unnest($1::bigint[], $2::timestamptz[]) as acked(seq, at) where outbox.seq = acked.seq";
+    /** While events are out, read at most this often: a burst of commits and acknowledgements makes one read, not hundreds. */
+    private static final Duration READ_SPACING = Duration.ofMillis(5);
+    /** Mark at most this often, unless {@link #MARK_AT_ONCE} wait: each mark is a durable commit. */
+    private static final Duration MARK_SPACING = Duration.ofMillis(100);
+    private static final int MARK_AT_ONCE = 500;
+    /** Events out at once, at most: four reads' worth. */
+    private static final int BATCHES_OUT = 4;
     private static final String DELETE_PUBLISHED = "delete from outbox where seq in "
             + "(select seq from outbox where published_at < $1 limit 10000)";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -71,6 +79,7 @@ public final class SessionEventRelay {
     private final RelayConfig config;
     private final RelayMetrics metrics;
     private final Clock clock;
+    private final EventsInFlight inFlight;
 
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile boolean stopRequested;
@@ -80,6 +89,13 @@ public final class SessionEventRelay {
     private volatile Thread thread;
     private Instant nextCleanup = Instant.EPOCH;
     private Instant nextLeadershipCheck = Instant.EPOCH;
+    private long lastMarkNanos = System.nanoTime();
+    private long lastGaugeNanos = System.nanoTime();
+
+    /** What a step of the relay did: read a full batch (go on), has events out (wait a little), or nothing at all. */
+    private enum Step {
+        BUSY, WAITING, IDLE
+    }
 
     SessionEventRelay(String name, Vertx vertx, PgConnectOptions connectOptions, Pool pool, SessionEventPublisher publisher,
             RelayConfig config, RelayMetrics metrics, Clock clock) {
@@ -91,6 +107,7 @@ public final class SessionEventRelay {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
+        this.inFlight = new EventsInFlight(publisher, clock, wakeUp::release);
     }
 
     public synchronized void start() {
@@ -106,7 +123,7 @@ public final class SessionEventRelay {
 
     /**
      * Stops after publishing what is pending, for at most {@code drain}; then gives up the lead so
-     * another replica takes over at once. {@link Duration#ZERO} stops after the current round.
+     * another replica takes over at once. {@link Duration#ZERO} stops at once (what is out is left to the next relay).
      */
     public void stop(Duration drain) {
         Thread running;
@@ -145,20 +162,24 @@ public final class SessionEventRelay {
             boolean stopping = stopRequested;
             try {
                 if (!lead()) {
+                    letGo();
                     if (stopping) {
                         break;
                     }
                     pause(config.leaderRetry());
                     continue;
                 }
-                int published = round();
+                Step step = step(stopping);
                 backoff = config.backoffMin();
-                if (published == 0) {
+                if (step == Step.IDLE) {
                     if (stopping) {
                         break;
                     }
                     housekeeping();
                     pause(config.pollInterval());
+                } else if (step == Step.WAITING) {
+                    LockSupport.parkNanos(READ_SPACING.toNanos());
+                    pause(MARK_SPACING);
                 }
             } catch (RuntimeException e) {
                 metrics.failed();
@@ -170,60 +191,91 @@ public final class SessionEventRelay {
                 backoff = backoff.multipliedBy(2).compareTo(config.backoffMax()) > 0 ? config.backoffMax() : backoff.multipliedBy(2);
             }
         }
+        letGo();
         resign();
         LOG.debugf("relay %s stopped", name);
     }
 
-    /** One round: read the oldest pending events, send them, mark the acknowledged ones. */
-    private int round() {
-        List<PendingEvent> pending = new ArrayList<>();
-        for (Row row : pool.preparedQuery(PENDING).execute(Tuple.of(config.batchSize())).await().atMost(CONNECT_TIMEOUT)) {
-            pending.add(PendingEvent.of(row));
+    /**
+     * Takes in the broker's answers, reads and sends what is not out yet (as far as there is room),
+     * and marks the acknowledged events when it is time.
+     */
+    private Step step(boolean stopping) {
+        inFlight.collect(config.sendTimeout());
+        if (inFlight.failure() != null) {
+            recover();
         }
-        metrics.oldestUnpublished(pending.isEmpty() ? null : pending.get(0).occurredAt(), clock.instant());
-        if (pending.isEmpty()) {
-            return 0;
-        }
-        List<PendingEvent> batch = pending;
-        List<CompletableFuture<Instant>> acks = new ArrayList<>(batch.size());
-        for (CompletableFuture<Void> sent : publisher.publish(batch)) {
-            acks.add(sent.thenApply(ignored -> clock.instant()));
-        }
-
-        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
-        List<Long> published = new ArrayList<>(batch.size());
-        // session and stream of every event not acknowledged: their later events wait for the next round
-        Set<String> held = new HashSet<>();
-        Throwable failure = null;
-        for (int i = 0; i < batch.size(); i++) {
-            PendingEvent event = batch.get(i);
-            String order = event.sessionId() + '/' + event.stream();
-            try {
-                Instant ackedAt = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (!held.contains(order)) {
-                    published.add(event.seq());
-                    metrics.published(event, ackedAt);
-                }
-            } catch (ExecutionException e) {
-                held.add(order);
-                failure = e.getCause();
-            } catch (TimeoutException e) {
-                held.add(order);
-                failure = new TimeoutException("no acknowledgement from the broker within " + config.sendTimeout());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = e;
-                break;
+        int room = config.batchSize() * BATCHES_OUT - inFlight.size();
+        int limit = Math.min(config.batchSize(), room);
+        int read = 0;
+        if (limit > 0) {
+            List<PendingEvent> fresh = new ArrayList<>();
+            for (Row row : pool.preparedQuery(PENDING).execute(Tuple.of(limit, inFlight.seqs())).await().atMost(CONNECT_TIMEOUT)) {
+                fresh.add(PendingEvent.of(row));
             }
+            inFlight.send(fresh);
+            read = fresh.size();
         }
-        if (!published.isEmpty()) {
-            pool.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(published.toArray(Long[]::new))).await().atMost(CONNECT_TIMEOUT);
+        boolean nothingOut = !inFlight.awaitingAcknowledgements();
+        if (inFlight.awaitingMark() >= MARK_AT_ONCE || System.nanoTime() - lastMarkNanos >= MARK_SPACING.toNanos()
+                || nothingOut && (read == 0 || stopping)) {
+            mark();
         }
-        if (failure != null) {
-            throw new IllegalStateException((batch.size() - published.size()) + " of " + batch.size()
-                    + " events not acknowledged", failure);
+        if (System.nanoTime() - lastGaugeNanos >= 1_000_000_000L || inFlight.size() == 0) {
+            lastGaugeNanos = System.nanoTime();
+            metrics.oldestUnpublished(inFlight.oldest(), clock.instant());
         }
-        return published.size();
+        if (limit > 0 && read == limit) {
+            return Step.BUSY;
+        }
+        return inFlight.size() == 0 && read == 0 ? Step.IDLE : Step.WAITING;
+    }
+
+    /**
+     * After a failure: waits (at most the send timeout) for the answers of what is still out, marks
+     * what was acknowledged, and forgets the rest, which the next read finds again in the table.
+     */
+    private void recover() {
+        Throwable failure = inFlight.failure();
+        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+        while (inFlight.awaitingAcknowledgements() && System.nanoTime() < deadline && !stopRequested) {
+            pause(Duration.ofMillis(100));
+            inFlight.collect(config.sendTimeout());
+        }
+        mark();
+        int forgotten = inFlight.reset();
+        throw new IllegalStateException(forgotten + " events sent were not acknowledged", failure);
+    }
+
+    /** Out of the lead (or stopping): what the broker acknowledged is marked, the rest is left to the next relay. */
+    private void letGo() {
+        if (inFlight.size() == 0) {
+            return;
+        }
+        inFlight.collect(config.sendTimeout());
+        try {
+            mark();
+        } catch (RuntimeException e) {
+            LOG.debugf("relay %s: acknowledged events not marked (they go out again): %s", name, describe(e));
+        }
+        inFlight.reset();
+    }
+
+    private void mark() {
+        List<EventsInFlight.Acknowledged> acknowledged = inFlight.toMark();
+        lastMarkNanos = System.nanoTime();
+        if (acknowledged.isEmpty()) {
+            return;
+        }
+        Long[] seqs = new Long[acknowledged.size()];
+        OffsetDateTime[] at = new OffsetDateTime[acknowledged.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = acknowledged.get(i).event().seq();
+            at[i] = acknowledged.get(i).at().atOffset(ZoneOffset.UTC);
+        }
+        pool.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(seqs, at)).await().atMost(CONNECT_TIMEOUT);
+        acknowledged.forEach(event -> metrics.published(event.event(), event.at()));
+        inFlight.marked(acknowledged);
     }
 
     /** True while this relay holds the lock; tries to take it otherwise. */
@@ -290,7 +342,7 @@ public final class SessionEventRelay {
         }
         if (now.isAfter(nextCleanup)) {
             nextCleanup = now.plus(CLEANUP_INTERVAL);
-            Tuple before = Tuple.of(now.minus(config.retention()).atOffset(java.time.ZoneOffset.UTC));
+            Tuple before = Tuple.of(now.minus(config.retention()).atOffset(ZoneOffset.UTC));
             int deleted;
             do {
                 deleted = pool.preparedQuery(DELETE_PUBLISHED).execute(before).await().atMost(CONNECT_TIMEOUT).rowCount();
