@@ -85,21 +85,22 @@ public class SessionDeadlines {
     @WithTransaction
     public Uni<Integer> resendStops() {
         Instant now = Dates.now(clock);
-        return listening.heardUntil(now).chain(heard -> sessions(RESEND_STOP, Map.of("now", now,
-                "deadline", heard.minus(config.stopDeadline()), "attempts", config.stopAttempts(), "limit", config.batchSize())))
+        return listening.span(now).chain(heard -> sessions(RESEND_STOP, Map.of("now", now,
+                "deadline", heard.silentSince(config.stopDeadline()), "attempts", config.stopAttempts(), "limit", config.batchSize())))
                 .map(List::size);
     }
 
     /**
      * Sessions whose worker stopped answering are {@code lost}: a terminal worker state. Silence is
-     * measured up to when the api last heard every partition of the reports, so an outage of the api
-     * or of the broker is never mistaken for dead workers.
+     * measured within the span the api has heard every partition of the reports without a gap, so
+     * an outage of the api or of the broker is never mistaken for dead workers, nor are the reports
+     * that the outage held back in the workers.
      */
     @WithTransaction
     public Uni<Integer> loseSilentWorkers() {
         Instant now = Dates.now(clock);
-        return listening.heardUntil(now).chain(heard -> sessions(LOSE, Map.of("now", now, "attempts", config.stopAttempts(),
-                "deadline", heard.minus(config.stopDeadline()), "silentSince", heard.minus(config.heartbeatDeadline()),
+        return listening.span(now).chain(heard -> sessions(LOSE, Map.of("now", now, "attempts", config.stopAttempts(),
+                "deadline", heard.silentSince(config.stopDeadline()), "silentSince", heard.silentSince(config.heartbeatDeadline()),
                 "limit", config.batchSize())))
                 .invoke(lost -> lost.forEach(session -> LOG.infof("session %s lost: its worker stopped answering", session.id)))
                 .invoke(lost -> metrics.stopped(StopReason.WORKER_LOST, (int) lost.stream().filter(s -> now.equals(s.finishedAt)).count()))

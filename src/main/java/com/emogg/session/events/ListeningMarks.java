@@ -2,9 +2,12 @@ package com.emogg.session.events;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import com.emogg.common.Dates;
 import com.emogg.common.Role;
+import com.emogg.session.Listening;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -42,15 +46,23 @@ public class ListeningMarks {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1_000)
     MutinyEmitter<String> emitter;
 
+    /** A mark acknowledged this long after it was written was held up: by the broker, or on the way to it. */
+    private static final Duration LATE = Duration.ofSeconds(2);
+
+    private final Listening listening;
     private final ObjectMapper json;
     private final Clock clock;
+    /** Set when a mark could not be sent: the next one delivered ends the interruption. */
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+    private final AtomicReference<Instant> lastResumed = new AtomicReference<>();
     private final URI source;
     private final int partitions;
     private final boolean enabled;
 
-    public ListeningMarks(ObjectMapper json, Clock clock, Role role,
+    public ListeningMarks(Listening listening, ObjectMapper json, Clock clock, Role role,
             @ConfigProperty(name = "emogg.events.source", defaultValue = "/emogg/sessions") URI source,
             @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6") int partitions) {
+        this.listening = listening;
         this.json = json;
         this.clock = clock;
         this.source = source;
@@ -91,11 +103,39 @@ public class ListeningMarks {
         // a mark that does not arrive is replaced by the next one: nothing to retry, only to note
         try {
             emitter.sendMessage(Message.of(payload, Metadata.of(cloudEvent, record)))
-                    .subscribe().with(sent -> { }, failure -> LOG.debugf("listening mark for partition %d not sent: %s", partition,
-                            failure.getMessage()));
+                    .subscribe().with(sent -> delivered(at), failure -> {
+                        interrupted.set(true);
+                        LOG.debugf("listening mark for partition %d not sent: %s", partition, failure.getMessage());
+                    });
         } catch (RuntimeException e) {
             // the buffer is full while the broker is away: later marks say the same, only newer
+            interrupted.set(true);
             LOG.debugf("listening mark for partition %d not sent: %s", partition, e.getMessage());
         }
+    }
+
+    /**
+     * A mark the broker acknowledged late, or the first after failed ones, means the path through
+     * the broker was interrupted and works again now: the workers' reports were held back as well,
+     * and may be written only from now on (see {@link Listening#resumed}). Recorded at most once a
+     * second, since a whole backlog of late marks arrives at once.
+     */
+    private void delivered(Instant at) {
+        Instant now = clock.instant();
+        boolean late = Duration.between(at, now).compareTo(LATE) > 0;
+        if (!(interrupted.getAndSet(false) | late)) {
+            return;
+        }
+        Instant last = lastResumed.get();
+        if (last != null && Duration.between(last, now).compareTo(Duration.ofSeconds(1)) < 0 || !lastResumed.compareAndSet(last, now)) {
+            return;
+        }
+        listening.resumed(now).subscribe().with(done -> LOG.infof("the broker path was interrupted; workers' silence counts from %s",
+                Dates.format(now)), failure -> {
+                    // not recorded: the next mark delivered tries again
+                    interrupted.set(true);
+                    lastResumed.set(null);
+                    LOG.warnf("the end of an interruption of the broker path was not recorded: %s", failure.getMessage());
+                });
     }
 }
