@@ -9,8 +9,12 @@ import com.emogg.session.events.SessionStopRequested;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A command read from {@code session-commands}. {@code toString} leaves the stream URI out. */
-record SessionCommand(String eventId, boolean start, String sessionId, URI streamUri, boolean removeMedia, Instant expires) {
+/**
+ * A command read from {@code session-commands}. {@code toString} leaves the stream URI out.
+ * {@code requestedAt} is null when the body has none (or an unreadable one).
+ */
+record SessionCommand(String eventId, boolean start, String sessionId, URI streamUri, boolean removeMedia, Instant expires,
+        Instant requestedAt) {
 
     /**
      * The command of a record, or null for a type or schema version this worker does not know
@@ -38,15 +42,23 @@ record SessionCommand(String eventId, boolean start, String sessionId, URI strea
         if (SessionStartRequested.TYPE.equals(type) && version == SessionStartRequested.SCHEMA_VERSION) {
             try {
                 return new SessionCommand(id, true, sessionId, new URI(body.path("streamUri").asText()),
-                        body.path("removeMedia").asBoolean(), Instant.parse(body.path("expires").asText()));
+                        body.path("removeMedia").asBoolean(), Instant.parse(body.path("expires").asText()), requestedAt(body));
             } catch (java.net.URISyntaxException | java.time.DateTimeException e) {
                 throw new IllegalArgumentException("a start command without a usable streamUri or expires");
             }
         }
         if (SessionStopRequested.TYPE.equals(type) && version == SessionStopRequested.SCHEMA_VERSION) {
-            return new SessionCommand(id, false, sessionId, null, body.path("removeMedia").asBoolean(), null);
+            return new SessionCommand(id, false, sessionId, null, body.path("removeMedia").asBoolean(), null, requestedAt(body));
         }
         return null;
+    }
+
+    private static Instant requestedAt(JsonNode body) {
+        try {
+            return body.path("requestedAt").isTextual() ? Instant.parse(body.get("requestedAt").asText()) : null;
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.emogg.session.worker;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,7 @@ public final class SessionWorker {
     private final DeadLetters deadLetters;
     private final MediaFolders media;
     private final Duration heartbeatInterval;
+    private final Duration stopConfirmWindow;
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -117,18 +119,18 @@ public final class SessionWorker {
         }
     }
 
-    SessionWorker(String workerId, Map<String, Object> kafka, String topic, String group, StreamAnalysis analysis,
-            WorkerReports reports, DeadLetters deadLetters, MediaFolders media, Duration heartbeatInterval, ObjectMapper json,
-            Clock clock, MeterRegistry registry, Tracer tracer) {
+    SessionWorker(String workerId, Map<String, Object> kafka, String topic, WorkerConfig config, StreamAnalysis analysis,
+            WorkerReports reports, DeadLetters deadLetters, ObjectMapper json, Clock clock, MeterRegistry registry, Tracer tracer) {
         this.workerId = workerId;
         this.kafka = kafka;
         this.topic = topic;
-        this.group = group;
+        this.group = config.group();
         this.analysis = analysis;
         this.reports = reports;
         this.deadLetters = deadLetters;
-        this.media = media;
-        this.heartbeatInterval = heartbeatInterval;
+        this.media = new MediaFolders(Path.of(config.mediaDir()));
+        this.heartbeatInterval = config.heartbeatInterval();
+        this.stopConfirmWindow = config.stopConfirmWindow();
         this.json = json;
         this.clock = clock;
         this.registry = registry;
@@ -276,17 +278,27 @@ public final class SessionWorker {
         log.latest.put(command.sessionId(), command);
     }
 
-    /** After catch-up: start what should run and is not running. */
+    /**
+     * After catch-up: start what should run and is not running, and confirm again the recent stops,
+     * which the previous owner may not have lived to confirm (a confirmed one is confirmed twice: the
+     * api ignores the second).
+     */
     private void resume(PartitionLog log, TopicPartition partition) {
         Instant now = clock.instant();
+        Instant recent = now.minus(stopConfirmWindow);
         int resumed = 0;
-        for (SessionCommand command : log.latest.values()) {
+        int confirmed = 0;
+        for (SessionCommand command : List.copyOf(log.latest.values())) {
             if (command.start() && command.expires().isAfter(now) && !running.containsKey(command.sessionId())) {
                 begin(command, partition);
                 resumed++;
+            } else if (!command.start() && command.requestedAt() != null && command.requestedAt().isAfter(recent)) {
+                finish(command.sessionId(), command.removeMedia());
+                confirmed++;
             }
         }
-        LOG.infof("worker %s owns %s: %d sessions known, %d running", workerId, partition, log.latest.size(), resumed);
+        LOG.infof("worker %s owns %s: %d sessions known, %d running, %d recent stops confirmed", workerId, partition,
+                log.latest.size(), resumed, confirmed);
     }
 
     private void live(PartitionLog log, SessionCommand command, TopicPartition partition) {

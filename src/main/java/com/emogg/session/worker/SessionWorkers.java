@@ -2,7 +2,6 @@ package com.emogg.session.worker;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -92,8 +91,7 @@ public class SessionWorkers {
 
     /** Another worker of the same group (not started): what another worker process would be, for tests. */
     public SessionWorker create(String workerId) {
-        return new SessionWorker(workerId, kafka, topic, config.group(), analysis, reports, deadLetters,
-                new MediaFolders(Path.of(config.mediaDir())), config.heartbeatInterval(), json, clock, registry, tracer);
+        return new SessionWorker(workerId, kafka, topic, config, analysis, reports, deadLetters, json, clock, registry, tracer);
     }
 
     private static String hostName() {

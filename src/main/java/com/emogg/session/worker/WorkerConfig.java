@@ -25,6 +25,14 @@ public interface WorkerConfig {
     @WithDefault("PT10S")
     Duration heartbeatInterval();
 
+    /**
+     * A worker that takes a partition over confirms again the stops requested this recently, since
+     * their previous owner may have died before confirming them. Longer than the api's stop deadline
+     * ({@code EMOGG_RECONCILER_STOP_DEADLINE}), which re-requests an unconfirmed stop that often.
+     */
+    @WithDefault("PT2M")
+    Duration stopConfirmWindow();
+
     Probe probe();
 
     /** The shipped {@link StreamProbe}. */

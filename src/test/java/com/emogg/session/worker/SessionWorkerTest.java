@@ -260,6 +260,31 @@ class SessionWorkerTest {
         }
     }
 
+    /**
+     * A stop written while no worker follows its partition (its owner died before confirming it, say)
+     * is confirmed by the next owner as it catches up, without waiting for the api to send it again:
+     * before, a stop that fell into a catch-up was never confirmed, and the session ended lost.
+     */
+    @Test
+    void theNextOwnerConfirmsAStopItsPredecessorDidNotLiveToConfirm() {
+        TestUser user = newUser();
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now());
+        SessionWorker worker = workers.current().orElseThrow();
+        worker.stop();
+        try {
+            user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
+                    .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
+            // the api will not send it again for an hour: only the next owner's catch-up can confirm it
+            Database.rows(pool, "update sessions set stop_requested_at = now() + interval '1 hour' where id = $1", id);
+            // on the topic before the worker comes back, so that it is part of the catch-up, not a live command
+            await().atMost(SOON).until(() -> Database.rows(pool, "select 1 from outbox where session_id = $1 and type = $2 "
+                    + "and published_at is not null", id, SessionStopRequested.TYPE).size() == 1);
+        } finally {
+            worker.start();
+        }
+        awaitWorkerState(user, id, "stopped");
+    }
+
     @Test
     void aSessionWhoseWorkerWentSilentIsLost() {
         TestUser user = newUser();

@@ -141,6 +141,11 @@ class StreamProbeTest {
         }
 
         @Override
+        public Duration stopConfirmWindow() {
+            return Duration.ofMinutes(2);
+        }
+
+        @Override
         public Probe probe() {
             return new Probe() {
                 @Override
