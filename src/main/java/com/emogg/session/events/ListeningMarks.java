@@ -130,7 +130,10 @@ public class ListeningMarks {
         if (last != null && Duration.between(last, now).compareTo(Duration.ofSeconds(1)) < 0 || !lastResumed.compareAndSet(last, now)) {
             return;
         }
-        listening.resumed(now).subscribe().with(done -> LOG.infof("the broker path was interrupted; workers' silence counts from %s",
+        // once per interruption, not once a second while marks keep coming late
+        boolean firstInAWhile = last == null || Duration.between(last, now).compareTo(Duration.ofMinutes(1)) > 0;
+        listening.resumed(now).subscribe().with(done -> LOG.logf(firstInAWhile ? Logger.Level.INFO : Logger.Level.DEBUG,
+                "the broker path was interrupted (a listening mark came late or failed); workers' silence counts from %s",
                 Dates.format(now)), failure -> {
                     // not recorded: the next mark delivered tries again
                     interrupted.set(true);
