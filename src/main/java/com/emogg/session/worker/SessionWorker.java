@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -27,7 +26,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import com.emogg.common.Traces;
-import com.emogg.session.WorkerState;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +36,7 @@ import io.opentelemetry.context.Scope;
 
 /**
  * A worker: owns the sessions of the {@code session-commands} partitions Kafka assigns it, runs
- * one {@link StreamAnalysis} task per running session and reports their states.
+ * one {@link StreamAnalysis} task per running session ({@link RunningSessions}) and reports their states.
  *
  * <p><b>Ownership and resumption.</b> {@code session-commands} is the desired-state log of every
  * session (keyed, so one session's commands share a partition; compacted, so it keeps the last
@@ -69,29 +67,21 @@ public final class SessionWorker {
     private final Map<String, Object> kafka;
     private final String topic;
     private final String group;
-    private final StreamAnalysis analysis;
-    private final WorkerReports reports;
     private final DeadLetters deadLetters;
-    private final MediaFolders media;
-    private final Duration heartbeatInterval;
     private final Duration stopConfirmWindow;
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry registry;
     private final Tracer tracer;
-    /** Grows with every report; starts from the clock so a restarted worker's reports are newer than its old ones. */
-    private final AtomicLong seq;
 
     private final Map<TopicPartition, PartitionLog> owned = new HashMap<>();
-    private final Map<String, RunningSession> running = new HashMap<>();
+    private final RunningSessions running;
     private final SeenCommands seen = new SeenCommands(REMEMBERED_EVENTS);
 
     private volatile boolean stopRequested;
     private volatile boolean healthy;
-    private volatile List<String> runningView = List.of();
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
-    private Instant nextHeartbeat = Instant.EPOCH;
     private Instant nextCommit = Instant.EPOCH;
 
     /** What the worker knows of one owned partition. */
@@ -106,36 +96,20 @@ public final class SessionWorker {
         }
     }
 
-    /** A session this worker runs. */
-    private static final class RunningSession {
-        final String sessionId;
-        final TopicPartition partition;
-        volatile WorkerState state = WorkerState.STARTING;
-        StreamAnalysis.Task task;
-
-        RunningSession(String sessionId, TopicPartition partition) {
-            this.sessionId = sessionId;
-            this.partition = partition;
-        }
-    }
-
     SessionWorker(String workerId, Map<String, Object> kafka, String topic, WorkerConfig config, StreamAnalysis analysis,
             WorkerReports reports, DeadLetters deadLetters, ObjectMapper json, Clock clock, MeterRegistry registry, Tracer tracer) {
         this.workerId = workerId;
         this.kafka = kafka;
         this.topic = topic;
         this.group = config.group();
-        this.analysis = analysis;
-        this.reports = reports;
         this.deadLetters = deadLetters;
-        this.media = new MediaFolders(Path.of(config.mediaDir()));
-        this.heartbeatInterval = config.heartbeatInterval();
+        this.running = new RunningSessions(workerId, analysis, reports, new MediaFolders(Path.of(config.mediaDir())),
+                config.heartbeatInterval(), clock.millis());
         this.stopConfirmWindow = config.stopConfirmWindow();
         this.json = json;
         this.clock = clock;
         this.registry = registry;
         this.tracer = tracer;
-        this.seq = new AtomicLong(clock.millis() * 1000);
     }
 
     public String id() {
@@ -157,12 +131,12 @@ public final class SessionWorker {
      * group, whose next owner resumes them. What a shutting-down (or dying) worker does.
      */
     public void stop() {
-        Thread running;
+        Thread worker;
         synchronized (this) {
-            running = thread;
+            worker = thread;
             thread = null;
         }
-        if (running == null) {
+        if (worker == null) {
             return;
         }
         stopRequested = true;
@@ -171,7 +145,7 @@ public final class SessionWorker {
             current.wakeup();
         }
         try {
-            running.join(Duration.ofSeconds(30).toMillis());
+            worker.join(Duration.ofSeconds(30).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -184,7 +158,7 @@ public final class SessionWorker {
 
     /** The sessions this worker runs now, for tests and diagnostics. */
     public List<String> runningSessions() {
-        return runningView;
+        return running.view();
     }
 
     private void run() {
@@ -214,12 +188,8 @@ public final class SessionWorker {
         } finally {
             healthy = false;
             consumer = null;
-            for (RunningSession session : running.values()) {
-                session.task.stop();
-            }
-            running.clear();
+            running.stopAll();
             owned.clear();
-            publishView();
             LOG.infof("worker %s stopped; its sessions go to the next owner", workerId);
         }
     }
@@ -289,11 +259,11 @@ public final class SessionWorker {
         int resumed = 0;
         int confirmed = 0;
         for (SessionCommand command : List.copyOf(log.latest.values())) {
-            if (command.start() && command.expires().isAfter(now) && !running.containsKey(command.sessionId())) {
-                begin(command, partition);
+            if (command.start() && command.expires().isAfter(now) && !running.contains(command.sessionId())) {
+                running.begin(command, partition);
                 resumed++;
             } else if (!command.start() && command.requestedAt() != null && command.requestedAt().isAfter(recent)) {
-                finish(command.sessionId(), command.removeMedia());
+                running.finish(command.sessionId(), command.removeMedia());
                 confirmed++;
             }
         }
@@ -310,84 +280,23 @@ public final class SessionWorker {
                 return;
             }
             log.latest.put(command.sessionId(), command);
-            if (!running.containsKey(command.sessionId())) {
-                begin(command, partition);
+            if (!running.contains(command.sessionId())) {
+                running.begin(command, partition);
             }
         } else {
             log.latest.put(command.sessionId(), command);
-            finish(command.sessionId(), command.removeMedia());
+            running.finish(command.sessionId(), command.removeMedia());
         }
-    }
-
-    private void begin(SessionCommand command, TopicPartition partition) {
-        RunningSession session = new RunningSession(command.sessionId(), partition);
-        running.put(session.sessionId, session);
-        report(session.sessionId, WorkerState.STARTING, null);
-        try {
-            session.task = analysis.start(new StreamAnalysis.Request(command.sessionId(), command.streamUri(),
-                    media.create(command.sessionId())), new StreamAnalysis.Listener() {
-                        @Override
-                        public void working() {
-                            if (session.state == WorkerState.STARTING) {
-                                session.state = WorkerState.WORKING;
-                                report(session.sessionId, WorkerState.WORKING, null);
-                            }
-                        }
-
-                        @Override
-                        public void failed(String reason) {
-                            if (!session.state.isTerminal() && session.state != WorkerState.STOPPING) {
-                                session.state = WorkerState.FAILED;
-                                report(session.sessionId, WorkerState.FAILED, reason);
-                            }
-                        }
-                    });
-        } catch (RuntimeException e) {
-            session.state = WorkerState.FAILED;
-            session.task = () -> { };
-            report(session.sessionId, WorkerState.FAILED, "the analysis did not start: " + e.getMessage());
-        }
-        publishView();
-    }
-
-    /** The stop: end the task, honour removeMedia, confirm. A stop of a session not running here is confirmed too. */
-    private void finish(String sessionId, boolean removeMedia) {
-        RunningSession session = running.remove(sessionId);
-        if (session != null) {
-            if (!session.state.isTerminal()) {
-                session.state = WorkerState.STOPPING;
-                report(sessionId, WorkerState.STOPPING, null);
-            }
-            session.task.stop();
-        }
-        if (removeMedia) {
-            try {
-                media.delete(sessionId);
-            } catch (RuntimeException e) {
-                LOG.warnf("session %s: media not removed: %s", sessionId, e.getMessage());
-            }
-        }
-        report(sessionId, WorkerState.STOPPED, null);
-        publishView();
     }
 
     private void afterPoll(KafkaConsumer<String, String> kafkaConsumer) {
         Instant now = clock.instant();
-        running.values().removeIf(session -> session.state == WorkerState.FAILED);
-        if (!now.isBefore(nextHeartbeat)) {
-            nextHeartbeat = now.plus(heartbeatInterval);
-            for (RunningSession session : running.values()) {
-                if (session.state == WorkerState.STARTING || session.state == WorkerState.WORKING) {
-                    reports.heartbeat(session.sessionId, workerId, session.state, seq.incrementAndGet());
-                }
-            }
-        }
+        running.tick(now);
         if (!now.isBefore(nextCommit)) {
             nextCommit = now.plus(COMMIT_INTERVAL);
             commitProgress(kafkaConsumer);
         }
         healthy = groupHeartbeatFresh(kafkaConsumer);
-        publishView();
     }
 
     /** Commits where each caught-up partition is: not for recovery (catch-up rereads), but so consumer lag shows the backlog. */
@@ -415,14 +324,6 @@ public final class SessionWorker {
             }
         }
         return false;
-    }
-
-    private void report(String sessionId, WorkerState state, String reason) {
-        reports.stateChanged(sessionId, workerId, state, seq.incrementAndGet(), reason);
-    }
-
-    private void publishView() {
-        runningView = List.copyOf(running.keySet());
     }
 
     private static Map<String, String> headers(ConsumerRecord<String, String> record) {
@@ -473,15 +374,8 @@ public final class SessionWorker {
         }
 
         private void release(Collection<TopicPartition> partitions) {
-            running.values().removeIf(session -> {
-                if (partitions.contains(session.partition)) {
-                    session.task.stop();
-                    return true;
-                }
-                return false;
-            });
+            running.release(partitions);
             partitions.forEach(owned::remove);
-            publishView();
         }
     }
 }
