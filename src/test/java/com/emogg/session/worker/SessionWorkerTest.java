@@ -245,19 +245,12 @@ class SessionWorkerTest {
     @Test
     void aStopNobodyAnswersIsSentAgainThenTheSessionIsLost() {
         TestUser user = newUser();
-        String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now());
-        SessionWorker worker = workers.current().orElseThrow();
-        worker.stop();
-        try {
-            user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
-                    .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
+        stopWhileNoWorkerFollows(user, id -> {
             await().atMost(SOON).until(() -> Database.rows(pool, "select 1 from outbox where session_id = $1 and type = $2 "
                     + "and payload::json->>'reason' = 'stop_deadline'", id, SessionStopRequested.TYPE).size() >= 1);
             awaitWorkerState(user, id, "lost");
             assertTrue(Database.row(pool, "select stop_attempts from sessions where id = $1", id).getInteger("stop_attempts") >= 3);
-        } finally {
-            worker.start();
-        }
+        });
     }
 
     /**
@@ -268,21 +261,32 @@ class SessionWorkerTest {
     @Test
     void theNextOwnerConfirmsAStopItsPredecessorDidNotLiveToConfirm() {
         TestUser user = newUser();
+        String id = stopWhileNoWorkerFollows(user, stopped -> {
+            // the api will not send it again for an hour: only the next owner's catch-up can confirm it
+            Database.rows(pool, "update sessions set stop_requested_at = now() + interval '1 hour' where id = $1", stopped);
+            // on the topic before the worker comes back, so that it is part of the catch-up, not a live command
+            await().atMost(SOON).until(() -> Database.rows(pool, "select 1 from outbox where session_id = $1 and type = $2 "
+                    + "and published_at is not null", stopped, SessionStopRequested.TYPE).size() == 1);
+        });
+        awaitWorkerState(user, id, "stopped");
+    }
+
+    /**
+     * Stops a working session while this process's worker is away (no other follows its partition);
+     * {@code meanwhile} runs before the worker comes back. Answers the session's id.
+     */
+    private String stopWhileNoWorkerFollows(TestUser user, java.util.function.Consumer<String> meanwhile) {
         String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now());
         SessionWorker worker = workers.current().orElseThrow();
         worker.stop();
         try {
             user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
                     .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
-            // the api will not send it again for an hour: only the next owner's catch-up can confirm it
-            Database.rows(pool, "update sessions set stop_requested_at = now() + interval '1 hour' where id = $1", id);
-            // on the topic before the worker comes back, so that it is part of the catch-up, not a live command
-            await().atMost(SOON).until(() -> Database.rows(pool, "select 1 from outbox where session_id = $1 and type = $2 "
-                    + "and published_at is not null", id, SessionStopRequested.TYPE).size() == 1);
+            meanwhile.accept(id);
         } finally {
             worker.start();
         }
-        awaitWorkerState(user, id, "stopped");
+        return id;
     }
 
     @Test
