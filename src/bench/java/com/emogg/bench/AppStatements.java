@@ -11,7 +11,7 @@ import java.lang.reflect.Modifier;
 final class AppStatements {
 
     static final String SESSION_SQL = "com.emogg.session.SessionSql";
-    static final String AUTHENTICATOR = "com.emogg.auth.Authenticator";
+    static final String AUTHENTICATOR = "com.emogg.platform.auth.Authenticator";
 
     private static final java.util.Map<String, String> READ = new java.util.concurrent.ConcurrentHashMap<>();
 

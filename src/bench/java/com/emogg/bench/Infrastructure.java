@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import com.emogg.local.SingleNodeKafka;
 import com.emogg.testing.ChildProcesses;
 import com.emogg.testing.Folders;
 import com.emogg.testing.Ports;
 import com.emogg.testing.PostgresServers;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The real servers the application runs on, each its own process, as in production: PostgreSQL 15

@@ -8,10 +8,9 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import com.emogg.local.LoopbackStream;
 import com.emogg.testing.Sleep;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Scenario 5, the whole stop path end to end: sessions that a real worker process runs (on the

@@ -4,58 +4,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+import com.emogg.contract.WorkerState;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-
-/** A live emotion-analysis session of one user's stream. */
-@Entity
-@Table(name = "sessions")
-public class Session extends PanacheEntityBase {
-
-    @Id
-    public String id;
-
-    public String userId;
-
-    public String productId;
-
-    public String name;
-
-    public SessionType type;
-
-    public SessionState state;
-
-    public Instant createdAt;
-
-    public Instant finishedAt;
-
-    public Instant expiresAt;
-
-    /** Can carry credentials: only the worker's start command ever gets it. */
-    public String streamUri;
-
-    public boolean removeMedia;
-
-    public UUID sourceId;
-
-    public String sourceName;
-
-    public WorkerState workerState;
-
-    public Instant healthCheckAt;
-
-    /** The worker whose report was applied last, and that report's sequence number. */
-    public String workerId;
-
-    public Long workerSeq;
-
-    /** When the pending stop was (last) sent to the worker, and how many times. */
-    public Instant stopRequestedAt;
-
-    public int stopAttempts;
+/**
+ * A live emotion-analysis session of one user's stream, as stored.
+ *
+ * @param streamUri can carry credentials: only the worker's start command ever gets it
+ * @param workerId the worker whose report was applied last
+ * @param workerSeq that report's sequence number
+ * @param stopRequestedAt when the pending stop was (last) sent to the worker
+ * @param stopAttempts how many times it was sent
+ */
+public record Session(String id, String userId, String productId, String name, SessionType type, SessionState state,
+        Instant createdAt, Instant finishedAt, Instant expiresAt, String streamUri, boolean removeMedia, UUID sourceId,
+        String sourceName, WorkerState workerState, Instant healthCheckAt, String workerId, Long workerSeq, Instant stopRequestedAt,
+        int stopAttempts) {
 
     /** Seconds: while active, up to now; once finished, frozen at the stop. */
     public Duration duration(Instant now) {

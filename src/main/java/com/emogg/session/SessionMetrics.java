@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.emogg.common.Role;
-import com.emogg.session.events.StopReason;
+import com.emogg.contract.StopReason;
+import com.emogg.contract.WireValue;
+import com.emogg.contract.WorkerState;
+import com.emogg.platform.runtime.OutsideApiRole;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,14 +35,12 @@ public class SessionMetrics {
 
     private final MeterRegistry registry;
     private final Pool pool;
-    private final boolean servesApi;
     private final Timer reportLag;
     private final Map<SessionState, Map<WorkerState, AtomicLong>> counts = new EnumMap<>(SessionState.class);
 
-    public SessionMetrics(MeterRegistry registry, Pool pool, Role role) {
+    public SessionMetrics(MeterRegistry registry, Pool pool) {
         this.registry = registry;
         this.pool = pool;
-        this.servesApi = role.servesApi();
         this.reportLag = Timer.builder("emogg.worker.report.lag")
                 .description("From a worker's report to its application by the api")
                 .publishPercentileHistogram()
@@ -78,16 +78,13 @@ public class SessionMetrics {
     }
 
     @Scheduled(every = "30s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = OutsideApiRole.class)
     Uni<Void> count() {
-        if (!servesApi) {
-            return Uni.createFrom().voidItem();
-        }
         return pool.query(COUNT).execute().invoke(rows -> {
             counts.values().forEach(byWorker -> byWorker.values().forEach(count -> count.set(0)));
             for (Row row : rows) {
-                SessionState state = WireValues.parse(SessionState.class, row.getString(0));
-                WorkerState workerState = WireValues.parse(WorkerState.class, row.getString(1));
+                SessionState state = WireValue.parse(SessionState.class, row.getString(0));
+                WorkerState workerState = WireValue.parse(WorkerState.class, row.getString(1));
                 if (state != null && workerState != null) {
                     counts.get(state).get(workerState).set(row.getLong(2));
                 }

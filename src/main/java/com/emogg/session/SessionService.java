@@ -10,102 +10,85 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.emogg.auth.Caller;
-import com.emogg.common.Dates;
-import com.emogg.common.ObjectIds;
-import com.emogg.session.events.SessionCommands;
-import com.emogg.session.events.SessionFacts;
-import com.emogg.session.events.StopReason;
-import com.emogg.web.ApiException;
+import com.emogg.contract.StopReason;
+import com.emogg.contract.WorkerState;
+import com.emogg.platform.Dates;
+import com.emogg.platform.ObjectIds;
+import com.emogg.platform.auth.Caller;
+import com.emogg.platform.idempotency.IdempotentRequest;
+import com.emogg.platform.idempotency.IdempotentRequests;
+import com.emogg.platform.idempotency.Replayable;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * The session lifecycle for one caller. Another user's session is answered exactly like a missing
- * one, so nobody learns that it exists.
- *
- * <p>Create, get, list and stop are single statements ({@link SessionStore}): a statement is its
- * own transaction, so a session and its command commit together or not at all. Rename and delete
- * change an entity in a Hibernate Reactive transaction.
+ * The session lifecycle for one caller. Each change is one statement ({@link SessionStore}) that
+ * records its events with it, so a change and its events commit together or not at all; a request
+ * made with an {@code Idempotency-Key} runs in a transaction of its own that also records its
+ * response. Refusals are {@link SessionRefused}; another user's session is refused exactly like a
+ * missing one, so nobody learns that it exists.
  */
 @ApplicationScoped
 public class SessionService {
 
-    static final String NOT_FOUND = "Session not found";
-    static final String NOT_ACTIVE = "The session is not active";
-    static final String ACTIVE_OR_PROCESSING = "The session is active or processing";
-
+    private final Pool pool;
     private final SessionStore store;
-    private final SessionRepository sessions;
-    private final SessionCommands commands;
-    private final SessionFacts facts;
+    private final IdempotentRequests idempotency;
     private final SessionMetrics metrics;
     private final Clock clock;
     private final Duration maxLifetime;
 
-    public SessionService(SessionStore store, SessionRepository sessions, SessionCommands commands, SessionFacts facts,
-            SessionMetrics metrics, Clock clock,
+    public SessionService(Pool pool, SessionStore store, IdempotentRequests idempotency, SessionMetrics metrics, Clock clock,
             @ConfigProperty(name = "emogg.session.max-lifetime", defaultValue = "PT24H") Duration maxLifetime) {
+        this.pool = pool;
         this.store = store;
-        this.sessions = sessions;
-        this.commands = commands;
-        this.facts = facts;
+        this.idempotency = idempotency;
         this.metrics = metrics;
         this.clock = clock;
         this.maxLifetime = maxLifetime;
     }
 
-    /** The new session and the {@code SessionStartRequested} command for a worker, in one statement. */
+    /** The new session, with the {@code SessionStartRequested} command for a worker. */
     public Uni<Session> create(Caller caller, NewSession request) {
-        return create(store.pool(), caller, request);
+        return create(pool, caller, request);
     }
 
-    /** As {@link #create(Caller, NewSession)}, on a connection whose transaction the caller holds. */
-    public Uni<Session> create(SqlClient db, Caller caller, NewSession request) {
+    /** As {@link #create(Caller, NewSession)}, once per key. */
+    public Uni<Replayable> create(Caller caller, NewSession request, IdempotentRequest<Session> once) {
+        return idempotency.run(once, transaction -> create(transaction, caller, request));
+    }
+
+    private Uni<Session> create(SqlClient db, Caller caller, NewSession request) {
         Instant now = Dates.now(clock);
-        Session session = new Session();
-        session.id = ObjectIds.next(now);
-        session.userId = caller.userId();
-        session.productId = caller.productId();
-        session.name = request.name();
-        session.type = SessionType.LIVE_ANALYSIS;
-        session.state = SessionState.ACTIVE;
-        session.createdAt = now;
-        session.expiresAt = now.plus(maxLifetime);
-        session.streamUri = request.streamUri().toString();
-        session.removeMedia = request.removeMedia();
-        session.sourceId = UUID.randomUUID();
-        session.sourceName = request.streamUri().getHost();
-        session.workerState = WorkerState.PENDING;
-        return store.create(db, session, commands.startRequested(session, now), facts.created(session));
+        return store.create(db, new Session(ObjectIds.next(now), caller.userId(), caller.productId(), request.name(),
+                SessionType.LIVE_ANALYSIS, SessionState.ACTIVE, now, null, now.plus(maxLifetime), request.streamUri().toString(),
+                request.removeMedia(), UUID.randomUUID(), request.streamUri().getHost(), WorkerState.PENDING, null, null, null, null, 0));
     }
 
     public Uni<Session> get(Caller caller, String id) {
+        return get(pool, caller, id);
+    }
+
+    private Uni<Session> get(SqlClient db, Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
-            return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
+            return Uni.createFrom().failure(new SessionRefused.NotFound());
         }
-        return store.get(store.pool(), id, caller.userId()).onItem().ifNull().failWith(() -> ApiException.notFound(NOT_FOUND));
+        return store.get(db, id, caller.userId()).onItem().ifNull().failWith(SessionRefused.NotFound::new);
     }
 
     /** {@code rows} sessions, newest first; ask for one more than the page to know whether more follow. */
     public Uni<List<Session>> list(Caller caller, SessionFilter filter, int offset, int rows) {
-        return store.page(caller.userId(), filter, offset, rows);
+        return store.page(pool, caller.userId(), filter, offset, rows);
     }
 
-    /** The new name, and a {@code SessionRenamed} fact when it changed, in one transaction. */
-    @WithTransaction
+    /** The new name, with a {@code SessionRenamed} fact when it changed. */
     public Uni<Session> rename(Caller caller, String id, String name) {
-        return owned(caller, id).call(session -> {
-            if (name.equals(session.name)) {
-                return Uni.createFrom().voidItem();
-            }
-            String previous = session.name;
-            session.name = name;
-            return facts.renamed(session, previous, Dates.now(clock));
-        });
+        if (!ObjectIds.isValid(id)) {
+            return Uni.createFrom().failure(new SessionRefused.NotFound());
+        }
+        return store.rename(pool, id, caller.userId(), name, Dates.now(clock)).onItem().ifNull().failWith(SessionRefused.NotFound::new);
     }
 
     /**
@@ -113,13 +96,17 @@ public class SessionService {
      * in one statement. Kafka is not involved here; the relay publishes the event after commit.
      */
     public Uni<Session> stop(Caller caller, String id) {
-        return stop(store.pool(), caller, id);
+        return stop(pool, caller, id);
     }
 
-    /** As {@link #stop(Caller, String)}, on a connection whose transaction the caller holds. */
-    public Uni<Session> stop(SqlClient db, Caller caller, String id) {
+    /** As {@link #stop(Caller, String)}, once per key. */
+    public Uni<Replayable> stop(Caller caller, String id, IdempotentRequest<Session> once) {
+        return idempotency.run(once, transaction -> stop(transaction, caller, id));
+    }
+
+    private Uni<Session> stop(SqlClient db, Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
-            return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
+            return Uni.createFrom().failure(new SessionRefused.NotFound());
         }
         return store.stop(db, id, caller.userId(), Dates.now(clock), StopReason.USER)
                 .invoke(stopped -> {
@@ -127,28 +114,20 @@ public class SessionService {
                         metrics.stopped(StopReason.USER, 1);
                     }
                 })
-                .onItem().ifNull().switchTo(() -> store.get(db, id, caller.userId()).map(found -> {
-                    throw found == null ? ApiException.notFound(NOT_FOUND) : ApiException.badRequest(NOT_ACTIVE);
+                .onItem().ifNull().switchTo(() -> get(db, caller, id).map(found -> {
+                    throw new SessionRefused.NotActive();
                 }));
     }
 
     /** Deletes a session that is neither active nor processing, with its {@code SessionDeleted} fact. */
-    @WithTransaction
     public Uni<Void> delete(Caller caller, String id) {
         if (!ObjectIds.isValid(id)) {
-            return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
+            return Uni.createFrom().failure(new SessionRefused.NotFound());
         }
-        return owned(caller, id).chain(session -> sessions.deleteSettled(id, caller.userId()).chain(deleted -> deleted
-                ? facts.deleted(session, Dates.now(clock))
-                : Uni.createFrom().failure(ApiException.badRequest(ACTIVE_OR_PROCESSING))));
-    }
-
-    @WithSession
-    Uni<Session> owned(Caller caller, String id) {
-        if (!ObjectIds.isValid(id)) {
-            return Uni.createFrom().failure(ApiException.notFound(NOT_FOUND));
-        }
-        return sessions.findOwned(id, caller.userId())
-                .onItem().ifNull().failWith(() -> ApiException.notFound(NOT_FOUND));
+        return store.deleteSettled(pool, id, caller.userId(), Dates.now(clock)).chain(deleted -> deleted
+                ? Uni.createFrom().voidItem()
+                : get(pool, caller, id).map(found -> {
+                    throw new SessionRefused.NotSettled();
+                }));
     }
 }

@@ -1,9 +1,16 @@
 package com.emogg.session;
 
+import java.util.Arrays;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import com.emogg.contract.WorkerState;
+import com.emogg.outbox.Outbox;
+
 /**
- * The SQL of the sessions' hot paths, run with the reactive PostgreSQL client: each request is
- * one statement (one round trip, atomic on its own). The benchmark runs these very strings in
- * pgbench as its baseline, so they are public and their parameters documented.
+ * The SQL of the sessions: each change is one statement (one round trip, atomic on its own) that
+ * also records the change's events ({@link SessionEvents}). The benchmark runs these very strings
+ * in pgbench as its baseline, so the hot ones are public and their parameters documented.
  */
 public final class SessionSql {
 
@@ -12,66 +19,26 @@ public final class SessionSql {
             + "stream_uri, remove_media, source_id, source_name, worker_state, health_check_at, worker_id, worker_seq, "
             + "stop_requested_at, stop_attempts";
 
-    /**
-     * What a stop does to its row, with {@code now} the SQL expression of the stop's time:
-     * {@code active} -> {@code finished} with the duration frozen. Nothing had picked a
-     * {@code pending} session up, so it is {@code stopped} at once; a running worker gets
-     * {@code stopping} until it confirms; {@code stop_requested_at} starts the reconciler's deadline.
-     */
-    public static String finish(String now) {
-        return "state = 'finished', finished_at = " + now + ", "
-                + "worker_state = case when worker_state = 'pending' then 'stopped' "
-                + "when worker_state in ('starting', 'working') then 'stopping' else worker_state end, "
-                + "stop_requested_at = " + now + ", stop_attempts = 1";
-    }
+    /** The worker states where nothing runs any more, as an SQL list: {@link WorkerState#isTerminal()}. */
+    public static final String TERMINAL = list(WorkerState::isTerminal);
 
-    /**
-     * The outbox row of a stop, for each row of the CTE {@code stopped}; {@code reason}, {@code at} and
-     * {@code traceparent} (the W3C trace context of the request, or null) are SQL expressions.
-     */
-    public static String stopEvent(String reason, String at, String traceparent) {
-        return "insert into outbox (id, session_id, stream, type, payload, occurred_at, traceparent) "
-                + "select gen_random_uuid(), id, 'commands', 'SessionStopRequested', "
-                + "stop_requested_payload(id, user_id, product_id, remove_media, " + reason + ", " + at + "), " + at + ", "
-                + traceparent + " from stopped";
-    }
+    /** The worker states of a running worker, as an SQL list: {@link WorkerState#isRunning()}. */
+    public static final String RUNNING = list(WorkerState::isRunning);
 
-    /**
-     * The {@code SessionStopped} fact of each row of the CTE {@code stopped} (which must return
-     * {@code created_at} and {@code finished_at}), for the public session-events topic.
-     */
-    public static String stoppedFact(String reason, String at, String traceparent) {
-        return "insert into outbox (id, session_id, stream, type, payload, occurred_at, traceparent) "
-                + "select gen_random_uuid(), id, 'events', 'SessionStopped', "
-                + "session_stopped_payload(id, user_id, product_id, created_at, finished_at, " + reason + "), " + at + ", "
-                + traceparent + " from stopped";
-    }
-
-    /**
-     * The user's stop: $1 session id, $2 user id, $3 time (timestamptz), $4 reason, $5 traceparent. The guarded
-     * update (of N concurrent stops exactly one finds the session active; the others wait on the row
-     * lock and then see it finished) and the insert of its {@code SessionStopRequested} event, in one
-     * statement, with its {@code SessionStopped} fact. Returns the stopped session, or no row.
-     */
-    public static final String STOP = "with stopped as (update sessions set " + finish("$3")
-            + " where id = $1 and user_id = $2 and state = 'active' returning " + COLUMNS + "), "
-            + "event as (" + stopEvent("$4", "$3", "$5") + "), fact as (" + stoppedFact("$4", "$3", "$5") + ") select " + COLUMNS
-            + " from stopped";
+    /** The worker states in their progress order, as an SQL array: a state's rank is its position. */
+    private static final String PROGRESS = Arrays.stream(WorkerState.values()).map(state -> "'" + state.value() + "'")
+            .collect(Collectors.joining(", ", "array[", "]"));
 
     /**
      * Create: $1..$11 the session's id, user_id, product_id, name, type, created_at, expires_at,
      * stream_uri, remove_media, source_id, source_name (state 'active', worker_state 'pending'),
-     * then $12 and $13 the id and body of its {@code SessionStartRequested} command, $14 and $15 those of
-     * its {@code SessionCreated} fact, $16 the traceparent: the session, its command and its fact in one statement.
-     * Returns the session.
+     * $12 the traceparent: the session, its {@code SessionStartRequested} command and its
+     * {@code SessionCreated} fact in one statement. Returns the session.
      */
     public static final String CREATE = "with created as (insert into sessions (id, user_id, product_id, name, type, state, "
             + "created_at, expires_at, stream_uri, remove_media, source_id, source_name, worker_state) "
             + "values ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, 'pending') returning " + COLUMNS + "), "
-            + "event as (insert into outbox (id, session_id, stream, type, payload, occurred_at, traceparent) "
-            + "select $12, id, 'commands', 'SessionStartRequested', $13, created_at, $16 from created), "
-            + "fact as (insert into outbox (id, session_id, stream, type, payload, occurred_at, traceparent) "
-            + "select $14, id, 'events', 'SessionCreated', $15, created_at, $16 from created) "
+            + "events as (" + Outbox.record("created", "$12", SessionEvents.startRequested(), SessionEvents.created()) + ") "
             + "select " + COLUMNS + " from created";
 
     /** $1 session id, $2 user id. */
@@ -85,6 +52,61 @@ public final class SessionSql {
     public static final String LIST = "select " + COLUMNS + " from sessions where user_id = $1 "
             + "order by created_at desc, id desc limit $2 offset $3";
 
+    /**
+     * The user's stop: $1 session id, $2 user id, $3 time (timestamptz), $4 reason, $5 traceparent.
+     * Of N concurrent stops exactly one finds the session active (the others wait on the row lock,
+     * then see it finished). Returns the stopped session, or no row.
+     */
+    public static final String STOP = stop("select id, worker_state from sessions where id = $1 and user_id = $2 and state = 'active' "
+            + "for update", "$4", "$3", "$5");
+
+    /** Rename: $1 session id, $2 user id, $3 the name, $4 time, $5 traceparent; a {@code SessionRenamed} when it changed. */
+    public static final String RENAME = "with previous as (select id as previous_id, name as previous_name from sessions "
+            + "where id = $1 and user_id = $2 for update), "
+            + "renamed as (update sessions s set name = $3 from previous where s.id = previous_id returning " + COLUMNS
+            + ", previous_name), "
+            + "events as (" + Outbox.record("renamed", "$5", SessionEvents.renamed("$4")) + ") "
+            + "select " + COLUMNS + " from renamed";
+
+    /**
+     * Delete a settled session (finished, its worker in a terminal state): $1 session id, $2 user id,
+     * $3 time, $4 traceparent; a {@code SessionDeleted}. Returns the id, or no row.
+     */
+    public static final String DELETE = "with gone as (delete from sessions where id = $1 and user_id = $2 and state = 'finished' "
+            + "and worker_state in " + TERMINAL + " returning id, user_id, product_id), "
+            + "events as (" + Outbox.record("gone", "$4", SessionEvents.deleted("$3")) + ") "
+            + "select id from gone";
+
     private SessionSql() {
+    }
+
+    /**
+     * A stop of the sessions {@code select} picks (it returns their {@code id} and
+     * {@code worker_state}, and locks them): each goes {@code active} -> {@code finished} with its
+     * duration frozen ({@code at}, an SQL expression); a {@code pending} one is {@code stopped} at
+     * once (nothing picked it up), a running worker gets {@code stopping} until it confirms, and
+     * {@code stop_requested_at} starts the reconciler's deadline. With its command, its
+     * {@code SessionStopped} and its {@code SessionWorkerStateChanged}. Returns the stopped sessions.
+     */
+    public static String stop(String select, String reason, String at, String traceparent) {
+        return "with previous as (select id as previous_id, worker_state as previous_worker_state from (" + select + ") picked), "
+                + "stopped as (update sessions s set state = 'finished', finished_at = " + at + ", "
+                + "worker_state = case when worker_state = 'pending' then 'stopped' "
+                + "when worker_state in " + RUNNING + " then 'stopping' else worker_state end, "
+                + "stop_requested_at = " + at + ", stop_attempts = 1 "
+                + "from previous where s.id = previous_id returning " + COLUMNS + ", previous_worker_state), "
+                + "events as (" + Outbox.record("stopped", traceparent, SessionEvents.stopRequested(reason, at, null),
+                        SessionEvents.stopped(reason, at, null), SessionEvents.workerStateChanged(at)) + ") "
+                + "select " + COLUMNS + " from stopped";
+    }
+
+    /** {@code expression}'s rank in the progress order of worker states. */
+    public static String rank(String expression) {
+        return "array_position(" + PROGRESS + ", " + expression + ")";
+    }
+
+    private static String list(Predicate<WorkerState> which) {
+        return Arrays.stream(WorkerState.values()).filter(which).map(state -> "'" + state.value() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 }

@@ -1,15 +1,16 @@
 package com.emogg.session;
 
-import java.util.Locale;
-
+import com.emogg.contract.WireValue;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Emogg knows other session types; this API creates only live analyses of a stream. */
-public enum SessionType {
+public enum SessionType implements WireValue {
     LIVE_ANALYSIS;
 
+    // declared here too, not only on WireValue: the OpenAPI document reads the enum's own methods
     @JsonValue
+    @Override
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireValue.super.value();
     }
 }

@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 
-import com.emogg.auth.Caller;
+import com.emogg.contract.WorkerState;
+import com.emogg.platform.auth.Caller;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +39,7 @@ public class SessionWaits {
         Uni<Boolean> reached = Uni.createFrom().emitter(emitter -> {
             // watch first, then read: a change between the two cannot be missed
             Runnable stopWatching = watch.watch(id, state -> {
-                if (reached(state, awaited)) {
+                if (state != null && state.reached(awaited)) {
                     emitter.complete(true);
                 }
             });
@@ -52,7 +54,7 @@ public class SessionWaits {
                 return;
             }
             sessions.get(caller, id).subscribe().with(session -> {
-                if (reached(session.workerState, awaited)) {
+                if (session.workerState().reached(awaited)) {
                     emitter.complete(true);
                 }
             }, emitter::fail);
@@ -61,12 +63,9 @@ public class SessionWaits {
                 .chain(ignored -> sessions.get(caller, id));
     }
 
-    void endAll(@Observes ShutdownDelayInitiatedEvent shutdown) {
+    void endAll(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownDelayInitiatedEvent shutdown) {
         shuttingDown = true;
         inProgress.forEach(Runnable::run);
     }
 
-    static boolean reached(WorkerState state, WorkerState awaited) {
-        return state != null && (state.compareTo(awaited) >= 0 || state.isTerminal());
-    }
 }

@@ -7,13 +7,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.emogg.common.PostgresNotifications;
-
-import io.quarkus.runtime.StartupEvent;
+import com.emogg.contract.WireValue;
+import com.emogg.contract.WorkerState;
+import com.emogg.platform.database.PostgresNotifications;
 
 /**
  * Tells who asks when a session's worker state changes, in this replica, whichever replica
@@ -27,13 +26,16 @@ public class WorkerStateWatch {
 
     private final Map<String, List<Consumer<WorkerState>>> watchers = new ConcurrentHashMap<>();
 
+    private final PostgresNotifications notifications;
+
     public WorkerStateWatch(PostgresNotifications notifications) {
+        this.notifications = notifications;
         notifications.listen("worker_state", this::changed);
     }
 
-    /** Listening from the start, so the first waits and subscriptions miss nothing. */
-    void start(@Observes StartupEvent startup) {
-        LOG.debug("watching worker states");
+    /** Whether the notifications arrive (they do once the LISTEN connection is up). */
+    public boolean listening() {
+        return notifications.isListening();
     }
 
     /** Calls {@code watcher} with each new state of the session until the returned handle is run. */
@@ -54,7 +56,7 @@ public class WorkerStateWatch {
         if (interested == null) {
             return;
         }
-        WorkerState state = WireValues.parse(WorkerState.class, payload.substring(space + 1));
+        WorkerState state = WireValue.parse(WorkerState.class, payload.substring(space + 1));
         for (Consumer<WorkerState> watcher : interested) {
             try {
                 watcher.accept(state);

@@ -12,11 +12,11 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import com.emogg.platform.ratelimit.Quota;
+import com.emogg.platform.ratelimit.RateLimitConfig;
+import com.emogg.platform.ratelimit.RateLimiter;
 import com.emogg.testing.Database;
 import com.emogg.testing.TestApi.TestUser;
-import com.emogg.web.Quota;
-import com.emogg.web.RateLimitConfig;
-import com.emogg.web.RateLimiter;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import com.emogg.common.ObjectIds;
 import com.emogg.testing.Database;
 import com.emogg.testing.TestApi.TestUser;
 import com.emogg.testing.WorkerStateRecords;

@@ -10,10 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
+import com.emogg.testing.Sleep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import com.emogg.testing.Sleep;
 
 /**
  * A client of the sessions API that records every request and its response in the {@link History}.

@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.emogg.testing.Sleep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import com.emogg.testing.Sleep;
 
 /**
  * Fault 6: what a broken or replaying producer writes. On a session a worker runs:

@@ -9,11 +9,11 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import com.emogg.testing.ChildProcesses;
 import com.emogg.testing.Ports;
 import com.emogg.testing.PostgresServers;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * PostgreSQL 15 from zonky's packaged binaries (the version the application's tests and local run

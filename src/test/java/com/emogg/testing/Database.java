@@ -24,7 +24,7 @@ public final class Database {
      * so only what a test sends (reports, stops) changes its worker state.
      */
     public static String insertSession(Pool pool, String userId, String productId, String workerState, java.time.Instant healthCheck) {
-        String id = com.emogg.common.ObjectIds.next();
+        String id = com.emogg.platform.ObjectIds.next();
         rows(pool, """
                 insert into sessions (id, user_id, product_id, name, type, state, created_at, expires_at, stream_uri, remove_media,
                                       source_id, source_name, worker_state, health_check_at)

@@ -4,12 +4,12 @@ import java.time.Instant;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import com.emogg.common.Dates;
+import com.emogg.contract.WireValue;
+import com.emogg.platform.Dates;
+import com.emogg.platform.http.Validation;
 import com.emogg.session.SessionFilter;
 import com.emogg.session.SessionState;
 import com.emogg.session.SessionType;
-import com.emogg.session.WireValues;
-import com.emogg.web.Validation;
 
 /** The query of {@code GET /v1/sessions}, read from its raw strings so every bad value is a 400. */
 record ListQuery(SessionFilter filter, int offset, int limit) {
@@ -33,11 +33,11 @@ record ListQuery(SessionFilter filter, int offset, int limit) {
 
     static ListQuery parse(String state, String type, String from, String to, String limit, String offset) {
         Validation validation = new Validation();
-        SessionState parsedState = state == null ? null : WireValues.parse(SessionState.class, state);
+        SessionState parsedState = state == null ? null : WireValue.parse(SessionState.class, state);
         if (state != null && parsedState == null) {
             validation.reject("state", "must be one of active, finished");
         }
-        SessionType parsedType = type == null ? null : WireValues.parse(SessionType.class, type);
+        SessionType parsedType = type == null ? null : WireValue.parse(SessionType.class, type);
         if (type != null && parsedType == null) {
             validation.reject("type", "must be live_analysis");
         }

@@ -25,70 +25,71 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameters;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.emogg.auth.Caller;
-import com.emogg.auth.CurrentCaller;
-import com.emogg.common.Dates;
+import com.emogg.platform.Dates;
+import com.emogg.platform.auth.Caller;
+import com.emogg.platform.auth.CurrentCaller;
+import com.emogg.platform.http.RequestBodies;
+import com.emogg.platform.idempotency.IdempotentRequest;
+import com.emogg.platform.idempotency.Replayable;
 import com.emogg.session.Session;
 import com.emogg.session.SessionService;
 import com.emogg.session.SessionWaits;
-import com.emogg.web.ErrorBody;
-import com.emogg.web.IdempotentRequests;
-import com.emogg.web.Replayable;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
-/** The sessions API of the Emogg contract ({@code /v1/sessions}). */
+/**
+ * The sessions API of the Emogg contract ({@code /v1/sessions}): reads the request, asks
+ * {@link SessionService}, writes the answer. The responses every authenticated operation shares
+ * (401, 404 of a path with an id, 429) are documented once, by {@code StandardResponses}.
+ */
 @Path("/v1/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Sessions")
 public class SessionResource {
 
+    private static final String WAIT = "A worker state to wait for (answers when reached, passed or terminal)";
+    private static final String TIMEOUT = "How long to wait at most: 10s, 1500ms, PT10S (max 60 s, default 10 s)";
+    private static final String KEY = "Replays the first response to a retry of the same request (kept 24 h)";
+
     private final SessionService sessions;
     private final SessionWaits waits;
-    private final IdempotentRequests idempotency;
+    private final SessionResponses responses;
+    private final RequestBodies bodies;
     private final CurrentCaller caller;
-    private final ObjectMapper json;
     private final Clock clock;
 
-    public SessionResource(SessionService sessions, SessionWaits waits, IdempotentRequests idempotency, CurrentCaller caller,
-            ObjectMapper json, Clock clock) {
+    public SessionResource(SessionService sessions, SessionWaits waits, SessionResponses responses, RequestBodies bodies,
+            CurrentCaller caller, Clock clock) {
         this.sessions = sessions;
         this.waits = waits;
-        this.idempotency = idempotency;
+        this.responses = responses;
+        this.bodies = bodies;
         this.caller = caller;
-        this.json = json;
         this.clock = clock;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a session", description = "Records the session and the command that starts its worker, atomically.")
-    @APIResponses({
-            @APIResponse(responseCode = "201", description = "The new session; Location gives its URL", content = @Content(schema = @Schema(implementation = SessionView.class))),
-            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "409", description = "Idempotency-Key: the first request with this key is still running", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "415", description = "The body is not application/json", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "422", description = "Idempotency-Key: already used for another request", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
-    public Uni<Response> create(@RequestBody(required = true, content = @Content(schema = @Schema(implementation = CreateSessionDoc.class)))
-            JsonNode body, @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Replays the first response to a retry of the same request (kept 24 h)") @HeaderParam(IdempotentRequests.HEADER) String key) {
+    @APIResponse(responseCode = "201", description = "The new session; Location gives its URL",
+            content = @Content(schema = @Schema(implementation = SessionView.class)))
+    @APIResponse(responseCode = "400", description = "A bad body: every problem is listed in errors")
+    @APIResponse(responseCode = "409", description = "Idempotency-Key: the first request with this key is still running")
+    @APIResponse(responseCode = "415", description = "The body is not application/json")
+    @APIResponse(responseCode = "422", description = "Idempotency-Key: already used for another request")
+    public Uni<Response> create(@RequestBody(required = true, content = @Content(schema = @Schema(implementation = CreateSessionRequest.class)))
+            JsonNode body, @Parameter(name = IdempotentRequest.HEADER, in = ParameterIn.HEADER, description = KEY)
+            @HeaderParam(IdempotentRequest.HEADER) String key) {
         Caller who = caller.get();
-        var request = SessionRequests.create(body);
+        var request = bodies.read(body, CreateSessionRequest.class).toNewSession();
         if (key == null) {
-            return sessions.create(who, request).map(this::created).map(Replayable::toResponse);
+            return sessions.create(who, request).map(responses::created).map(Replayable::toResponse);
         }
-        return idempotency.run(who.userId(), IdempotentRequests.validKey(key),
-                IdempotentRequests.requestHash("POST", "/v1/sessions", body.toString()),
-                connection -> sessions.create(connection, who, request).map(this::created),
-                first -> Uni.createFrom().item(first))
-                .map(Replayable::toResponse);
+        return sessions.create(who, request, IdempotentRequest.of(who.userId(), key, "POST", "/v1/sessions", body.toString(),
+                responses.creation())).map(Replayable::toResponse);
     }
 
     @GET
@@ -100,11 +101,8 @@ public class SessionResource {
             @Parameter(name = "to", in = ParameterIn.QUERY, description = "ISO-8601 (UTC or with offset) or Unix milliseconds"),
             @Parameter(name = "limit", in = ParameterIn.QUERY, description = "1 to 100, default 10"),
             @Parameter(name = "offset", in = ParameterIn.QUERY, description = ">= 0, default 0")})
-    @APIResponses({
-            @APIResponse(responseCode = "200", description = "{hasMore, offset, limit, data}"),
-            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
+    @APIResponse(responseCode = "200", description = "{hasMore, offset, limit, data}")
+    @APIResponse(responseCode = "400", description = "A bad query parameter")
     public Uni<Page<SessionView>> list(@Context UriInfo uri) {
         ListQuery query = ListQuery.parse(uri.getQueryParameters());
         return sessions.list(caller.get(), query.filter(), query.offset(), query.limit() + 1).map(found -> {
@@ -118,14 +116,10 @@ public class SessionResource {
     @Path("{id}")
     @Operation(summary = "Get a session", description = "With ?wait=, answers once the worker state is reached, or at the timeout.")
     @Parameters({
-            @Parameter(name = "wait", in = ParameterIn.QUERY, description = "A worker state to wait for (answers when reached, passed or terminal)"),
-            @Parameter(name = "timeout", in = ParameterIn.QUERY, description = "How long to wait at most: 10s, 1500ms, PT10S (max 60 s, default 10 s)")})
-    @APIResponses({
-            @APIResponse(responseCode = "200", description = "The session", content = @Content(schema = @Schema(implementation = SessionView.class))),
-            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
+            @Parameter(name = "wait", in = ParameterIn.QUERY, description = WAIT),
+            @Parameter(name = "timeout", in = ParameterIn.QUERY, description = TIMEOUT)})
+    @APIResponse(responseCode = "200", description = "The session", content = @Content(schema = @Schema(implementation = SessionView.class)))
+    @APIResponse(responseCode = "400", description = "A bad wait or timeout")
     public Uni<SessionView> get(@PathParam("id") String id, @Context UriInfo uri) {
         WaitQuery wait = WaitQuery.parse(uri.getQueryParameters());
         Caller who = caller.get();
@@ -137,16 +131,13 @@ public class SessionResource {
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     @Operation(summary = "Rename a session", description = "Only name is writable; any other field is a 400.")
-    @APIResponses({
-            @APIResponse(responseCode = "200", description = "The renamed session", content = @Content(schema = @Schema(implementation = SessionView.class))),
-            @APIResponse(responseCode = "400", description = "Bad request: the body, a query parameter or the state of the session", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "415", description = "The body is not application/json", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
+    @APIResponse(responseCode = "200", description = "The renamed session",
+            content = @Content(schema = @Schema(implementation = SessionView.class)))
+    @APIResponse(responseCode = "400", description = "A bad body: every problem is listed in errors")
+    @APIResponse(responseCode = "415", description = "The body is not application/json")
     public Uni<SessionView> rename(@PathParam("id") String id,
-            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = CreateSessionDoc.Rename.class))) JsonNode body) {
-        return sessions.rename(caller.get(), id, SessionRequests.rename(body)).map(this::view);
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = RenameSessionRequest.class))) JsonNode body) {
+        return sessions.rename(caller.get(), id, bodies.read(body, RenameSessionRequest.class).name()).map(this::view);
     }
 
     /** The stop; with {@code ?wait=stopped} it answers once the worker confirmed (or at the timeout). */
@@ -155,60 +146,34 @@ public class SessionResource {
     @Operation(summary = "Stop a session", description = "Atomically finishes the session and records the command that stops its "
             + "worker (published to Kafka after commit). Of concurrent stops exactly one gets 200.")
     @Parameters({
-            @Parameter(name = "wait", in = ParameterIn.QUERY, description = "A worker state to wait for (answers when reached, passed or terminal)"),
-            @Parameter(name = "timeout", in = ParameterIn.QUERY, description = "How long to wait at most: 10s, 1500ms, PT10S (max 60 s, default 10 s)")})
-    @APIResponses({
-            @APIResponse(responseCode = "200", description = "The stopped session: state finished, meta.workerState stopping (or stopped)", content = @Content(schema = @Schema(implementation = SessionView.class))),
-            @APIResponse(responseCode = "400", description = "The session is not active (or a bad wait/timeout)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "409", description = "Idempotency-Key: the first request with this key is still running", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "422", description = "Idempotency-Key: already used for another request", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
-    public Uni<Response> stop(@PathParam("id") String id, @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Replays the first response to a retry of the same request (kept 24 h)") @HeaderParam(IdempotentRequests.HEADER) String key,
-            @Context UriInfo uri) {
+            @Parameter(name = "wait", in = ParameterIn.QUERY, description = WAIT),
+            @Parameter(name = "timeout", in = ParameterIn.QUERY, description = TIMEOUT)})
+    @APIResponse(responseCode = "200", description = "The stopped session: state finished, meta.workerState stopping (or stopped)",
+            content = @Content(schema = @Schema(implementation = SessionView.class)))
+    @APIResponse(responseCode = "400", description = "The session is not active (or a bad wait or timeout)")
+    @APIResponse(responseCode = "409", description = "Idempotency-Key: the first request with this key is still running")
+    @APIResponse(responseCode = "422", description = "Idempotency-Key: already used for another request")
+    public Uni<Response> stop(@PathParam("id") String id, @Parameter(name = IdempotentRequest.HEADER, in = ParameterIn.HEADER,
+            description = KEY) @HeaderParam(IdempotentRequest.HEADER) String key, @Context UriInfo uri) {
         WaitQuery wait = WaitQuery.parse(uri.getQueryParameters());
         Caller who = caller.get();
         if (key == null) {
             return sessions.stop(who, id)
                     .chain(stopped -> wait == null ? Uni.createFrom().item(stopped) : waits.until(who, id, wait.state(), wait.timeout()))
-                    .map(this::ok).map(Replayable::toResponse);
+                    .map(responses::ok).map(Replayable::toResponse);
         }
-        return idempotency.run(who.userId(), IdempotentRequests.validKey(key),
-                IdempotentRequests.requestHash("POST", "/v1/sessions/" + id + "/stop", ""),
-                connection -> sessions.stop(connection, who, id).map(this::ok),
-                first -> wait == null || first.status() != 200 ? Uni.createFrom().item(first)
-                        : waits.until(who, id, wait.state(), wait.timeout()).map(this::ok))
+        return sessions.stop(who, id, IdempotentRequest.of(who.userId(), key, "POST", "/v1/sessions/" + id + "/stop", "",
+                wait == null ? responses.outcome() : responses.outcome(stopped -> waits.until(who, id, wait.state(), wait.timeout()))))
                 .map(Replayable::toResponse);
     }
 
     @DELETE
     @Path("{id}")
     @Operation(summary = "Delete a session", description = "Only a session that is neither active nor processing.")
-    @APIResponses({
-            @APIResponse(responseCode = "204", description = "Deleted; no body"),
-            @APIResponse(responseCode = "400", description = "The session is active or processing", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "401", description = "No valid token", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "404", description = "No such session (or not the caller's)", content = @Content(schema = @Schema(implementation = ErrorBody.class))),
-            @APIResponse(responseCode = "429", description = "Rate limit: the user's bucket is empty (see Retry-After)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))})
+    @APIResponse(responseCode = "204", description = "Deleted; no body")
+    @APIResponse(responseCode = "400", description = "The session is active or processing")
     public Uni<Response> delete(@PathParam("id") String id) {
         return sessions.delete(caller.get(), id).map(deleted -> Response.noContent().build());
-    }
-
-    private Replayable created(Session session) {
-        return new Replayable(201, MediaType.APPLICATION_JSON, bytes(view(session)), "/v1/sessions/" + session.id);
-    }
-
-    private Replayable ok(Session session) {
-        return new Replayable(200, MediaType.APPLICATION_JSON, bytes(view(session)), null);
-    }
-
-    private byte[] bytes(SessionView view) {
-        try {
-            return json.writeValueAsBytes(view);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a session that cannot be written as JSON is a bug", e);
-        }
     }
 
     private SessionView view(Session session) {

@@ -4,13 +4,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-import com.emogg.common.Dates;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.emogg.contract.WorkerState;
+import com.emogg.platform.Dates;
 import com.emogg.session.Session;
 import com.emogg.session.SessionState;
 import com.emogg.session.SessionType;
-import com.emogg.session.WorkerState;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -52,17 +52,17 @@ public record SessionView(
 
     public static SessionView of(Session session, Instant now) {
         return new SessionView(
-                session.id,
-                session.name,
-                session.type,
-                session.state,
-                Dates.format(session.createdAt),
+                session.id(),
+                session.name(),
+                session.type(),
+                session.state(),
+                Dates.format(session.createdAt()),
                 BigDecimal.valueOf(session.duration(now).toMillis(), 3),
-                new Config(session.removeMedia),
-                List.of(new Source(session.sourceId.toString(), session.sourceName, "video", "stream")),
-                new Meta(Dates.format(session.expiresAt), Dates.format(session.healthCheckAt), session.workerState),
-                session.productId,
-                session.userId,
+                new Config(session.removeMedia()),
+                List.of(new Source(session.sourceId().toString(), session.sourceName(), "video", "stream")),
+                new Meta(Dates.format(session.expiresAt()), Dates.format(session.healthCheckAt()), session.workerState()),
+                session.productId(),
+                session.userId(),
                 SCHEMA_VERSION);
     }
 }

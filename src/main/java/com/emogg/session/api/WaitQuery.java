@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import com.emogg.session.WireValues;
-import com.emogg.session.WorkerState;
-import com.emogg.web.Validation;
+import com.emogg.contract.WireValue;
+import com.emogg.contract.WorkerState;
+import com.emogg.platform.http.Validation;
 
 /**
  * {@code wait} and {@code timeout} of {@code GET /v1/sessions/:id} and of the stop: the worker
@@ -31,7 +31,7 @@ record WaitQuery(WorkerState state, Duration timeout) {
             return null;
         }
         Validation validation = new Validation();
-        WorkerState state = wait == null ? null : WireValues.parse(WorkerState.class, wait);
+        WorkerState state = wait == null ? null : WireValue.parse(WorkerState.class, wait);
         if (state == null) {
             validation.reject("wait", "must be a worker state: pending, starting, working, stopping, stopped, failed or lost");
         }

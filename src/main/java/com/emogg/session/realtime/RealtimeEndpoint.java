@@ -10,14 +10,14 @@ import jakarta.enterprise.context.SessionScoped;
 
 import org.jboss.logging.Logger;
 
-import com.emogg.auth.Authenticator;
-import com.emogg.auth.Caller;
-import com.emogg.common.Dates;
-import com.emogg.common.ObjectIds;
+import com.emogg.contract.WorkerState;
+import com.emogg.platform.Dates;
+import com.emogg.platform.ObjectIds;
+import com.emogg.platform.auth.Authenticator;
+import com.emogg.platform.auth.Caller;
+import com.emogg.session.SessionRefused;
 import com.emogg.session.SessionService;
-import com.emogg.session.WorkerState;
 import com.emogg.session.WorkerStateWatch;
-import com.emogg.web.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -162,7 +162,7 @@ public class RealtimeEndpoint {
         return sessions.get(caller, sessionId).onItemOrFailure().transformToUni((session, failure) -> {
             if (failure != null) {
                 stopWatching.run();
-                return failure instanceof ApiException api && api.status() == 404
+                return failure instanceof SessionRefused.NotFound
                         ? reply(id, path, 404, error("No such channel or key"))
                         : Uni.createFrom().failure(failure);
             }
@@ -176,7 +176,7 @@ public class RealtimeEndpoint {
                 limits.unsubscribe(userId);
             });
             return reply(id, path, 200, json.createObjectNode().put("subscriptionId", subscriptionId))
-                    .chain(() -> connection.sendText(event(subscriptionId, session.workerState)));
+                    .chain(() -> connection.sendText(event(subscriptionId, session.workerState())));
         });
     }
 

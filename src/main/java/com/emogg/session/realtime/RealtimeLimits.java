@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.emogg.common.Role;
+import com.emogg.platform.runtime.Role;
 
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.HttpUpgradeCheck;

@@ -14,7 +14,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
  * Sends every WebSocket client away (close code 1001, "going away") as soon as the replica starts
  * shutting down, and turns away connections opened after that. A client that reconnects then reaches
  * a replica that stays. Without this, Quarkus's graceful shutdown counts each open connection as a
- * request in flight and waits its whole timeout ({@code quarkus.shutdown.timeout}, 20 s) for clients
+ * request in flight and waits its whole timeout ({@code quarkus.shutdown.timeout}) for clients
  * that never leave on their own, while they get no word to reconnect.
  *
  * <p>It runs in the pre-shutdown phase ({@code quarkus.shutdown.delay-enabled}), the same moment the

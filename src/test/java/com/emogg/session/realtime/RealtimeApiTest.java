@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import com.emogg.common.ObjectIds;
+import com.emogg.platform.ObjectIds;
 import com.emogg.testing.Database;
 import com.emogg.testing.TestApi.TestUser;
 import com.emogg.testing.WorkerStateRecords;

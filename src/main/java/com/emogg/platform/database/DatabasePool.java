@@ -1,0 +1,44 @@
+package com.emogg.platform.database;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * The reactive pool as Quarkus configures it, plus bounded waits: while PostgreSQL is down or
+ * restarting, a request fails within seconds (a 503 with Retry-After) instead of hanging on a
+ * connection attempt or on a pool that has no connection to give.
+ */
+@Singleton
+public class DatabasePool implements PgPoolCreator {
+
+    private final Duration connectTimeout;
+    private final Duration waitForConnection;
+
+    public DatabasePool(@ConfigProperty(name = "emogg.database.connect-timeout", defaultValue = "PT2S") Duration connectTimeout,
+            @ConfigProperty(name = "emogg.database.wait-for-connection", defaultValue = "PT3S") Duration waitForConnection) {
+        this.connectTimeout = connectTimeout;
+        this.waitForConnection = waitForConnection;
+    }
+
+    @Override
+    public Pool create(Input input) {
+        for (PgConnectOptions options : input.pgConnectOptionsList()) {
+            options.setConnectTimeout((int) connectTimeout.toMillis());
+        }
+        PoolOptions pool = input.poolOptions()
+                .setConnectionTimeout((int) waitForConnection.toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        return PgBuilder.pool().with(pool).connectingTo(new java.util.ArrayList<io.vertx.sqlclient.SqlConnectOptions>(
+                input.pgConnectOptionsList())).using(input.vertx()).build();
+    }
+}

@@ -1,0 +1,23 @@
+package com.emogg.platform.http;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The Emogg error body, on every 4xx and 5xx. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@Schema(name = "Error", description = "The body of every 4xx and 5xx response",
+        example = "{\"error\": true, \"status\": 400, \"message\": \"name: is required\", "
+                + "\"errors\": [{\"field\": \"name\", \"message\": \"is required\"}]}")
+public record ErrorBody(boolean error, int status, String message,
+        @Schema(description = "Validation errors only: every problem of the request") List<FieldError> errors) {
+
+    public record FieldError(String field, String message) {
+    }
+
+    public static ErrorBody of(int status, String message) {
+        return new ErrorBody(true, status, message, List.of());
+    }
+}

@@ -1,7 +1,0 @@
-package com.emogg.session;
-
-import java.time.Instant;
-
-/** A worker's report, as the api applies it: a state change, or a heartbeat carrying the current state. */
-public record WorkerReport(String sessionId, String workerId, WorkerState workerState, long seq, Instant at, boolean heartbeat) {
-}

@@ -1,0 +1,71 @@
+package com.emogg.session.api;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+
+/**
+ * A stream the workers can analyse: an {@code rtmp}, {@code rtmps} or {@code rtsp} URI with a host,
+ * at most 2048 characters. Messages never echo the URI: it may carry credentials.
+ */
+@Documented
+@Constraint(validatedBy = StreamUri.Check.class)
+@Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT})
+@Retention(RetentionPolicy.RUNTIME)
+public @interface StreamUri {
+
+    int MAX_LENGTH = 2048;
+
+    String message() default "must be an rtmp, rtmps or rtsp URI";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    /** Says what is wrong with the URI, in one message; null passes (required is another constraint's say). */
+    final class Check implements ConstraintValidator<StreamUri, String> {
+
+        private static final Set<String> SCHEMES = Set.of("rtmp", "rtmps", "rtsp");
+
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            if (value == null) {
+                return true;
+            }
+            String problem = problem(value.trim());
+            if (problem == null) {
+                return true;
+            }
+            context.disableDefaultConstraintViolation();
+            context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
+            return false;
+        }
+
+        private static String problem(String text) {
+            if (text.length() > MAX_LENGTH) {
+                return "must be at most " + MAX_LENGTH + " characters";
+            }
+            try {
+                URI uri = new URI(text);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!SCHEMES.contains(scheme)) {
+                    return "must be an rtmp, rtmps or rtsp URI";
+                }
+                return uri.getHost() == null || uri.getHost().isEmpty() ? "must name a host" : null;
+            } catch (URISyntaxException e) {
+                return "is not a valid URI";
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package com.emogg.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What a worker knows of one {@code session-commands} partition it owns: the last command of each
+ * session, which is that session's desired state (the topic is compacted and keyed by session).
+ * The rules of taking a partition over live here, free of Kafka, so they are unit-tested alone:
+ *
+ * <ul>
+ * <li>on assignment the partition is replayed from its beginning up to its end at that moment,
+ * without acting, only learning each session's last command;</li>
+ * <li>a stopped session stays stopped: a start that comes after its stop (a duplicate, a retry)
+ * is ignored, during the replay and live;</li>
+ * <li>once caught up, every session whose last command is a start and that has not expired is
+ * started, and every stop requested within the confirmation window is confirmed again, since the
+ * previous owner may have died before confirming it (the api ignores a second confirmation).</li>
+ * </ul>
+ */
+final class OwnedPartition {
+
+    /** What to do once caught up: start these, confirm these stops again. */
+    record Takeover(List<SessionCommand> start, List<SessionCommand> confirm) {
+    }
+
+    /** What a live command asks of the worker. */
+    enum Action {
+        START, STOP, IGNORE
+    }
+
+    private final long end;
+    private boolean caughtUp;
+    private final Map<String, SessionCommand> latest = new HashMap<>();
+
+    /** A partition whose records end before {@code end}, the offset of its end when it was assigned. */
+    OwnedPartition(long end, boolean empty) {
+        this.end = end;
+        this.caughtUp = empty;
+    }
+
+    boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** True when the record at {@code offset} was the last of the replay: the partition is caught up now. */
+    boolean replayedUpTo(long offset) {
+        if (!caughtUp && offset + 1 >= end) {
+            caughtUp = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** During the replay: learns the command, acting on nothing. */
+    void replayed(SessionCommand command) {
+        learn(command);
+    }
+
+    /** After the replay: what should run and what to confirm, given what runs already. */
+    Takeover takeOver(Instant now, Duration confirmWindow, Predicate<String> running) {
+        Instant recent = now.minus(confirmWindow);
+        List<SessionCommand> start = new ArrayList<>();
+        List<SessionCommand> confirm = new ArrayList<>();
+        for (SessionCommand command : latest.values()) {
+            if (command.start() && command.expires().isAfter(now) && !running.test(command.sessionId())) {
+                start.add(command);
+            } else if (!command.start() && command.requestedAt() != null && command.requestedAt().isAfter(recent)) {
+                confirm.add(command);
+            }
+        }
+        return new Takeover(start, confirm);
+    }
+
+    /** Once caught up: what a new command asks for. */
+    Action live(SessionCommand command) {
+        if (!learn(command)) {
+            return Action.IGNORE;
+        }
+        return command.start() ? Action.START : Action.STOP;
+    }
+
+    /** Sessions known, for the log. */
+    int sessions() {
+        return latest.size();
+    }
+
+    /** Records the command as its session's last; false for a start of a session already stopped. */
+    private boolean learn(SessionCommand command) {
+        SessionCommand previous = latest.get(command.sessionId());
+        if (command.start() && previous != null && !previous.start()) {
+            return false;
+        }
+        latest.put(command.sessionId(), command);
+        return true;
+    }
+}

@@ -1,0 +1,89 @@
+package com.emogg.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/** How a worker takes a partition over, without Kafka: the rules of {@link OwnedPartition}. */
+class OwnedPartitionTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private static final Duration WINDOW = Duration.ofMinutes(2);
+    private int ids;
+
+    private SessionCommand start(String session) {
+        return new SessionCommand("e" + ids++, true, session, URI.create("rtsp://cam.test/" + session), false, NOW.plusSeconds(3600),
+                NOW.minusSeconds(600));
+    }
+
+    private SessionCommand stop(String session, Instant requestedAt) {
+        return new SessionCommand("e" + ids++, false, session, null, true, null, requestedAt);
+    }
+
+    private static List<String> sessions(List<SessionCommand> commands) {
+        return commands.stream().map(SessionCommand::sessionId).sorted().toList();
+    }
+
+    @Test
+    void theReplayEndsAtThePartitionsEndAsItWasAtAssignment() {
+        OwnedPartition partition = new OwnedPartition(3, false);
+        assertFalse(partition.caughtUp());
+        assertFalse(partition.replayedUpTo(0));
+        assertFalse(partition.replayedUpTo(1));
+        assertTrue(partition.replayedUpTo(2), "the record before the end ends the replay");
+        assertTrue(partition.caughtUp());
+        assertFalse(partition.replayedUpTo(3), "only once");
+        assertTrue(new OwnedPartition(0, true).caughtUp(), "nothing to replay");
+    }
+
+    @Test
+    void aNewOwnerStartsWhatShouldRunAndNothingStopped() {
+        OwnedPartition partition = new OwnedPartition(10, false);
+        partition.replayed(start("running"));
+        partition.replayed(start("stopped"));
+        partition.replayed(stop("stopped", NOW.minusSeconds(3600)));
+        partition.replayed(start("stopped")); // a duplicate start after the stop
+        partition.replayed(start("already-here"));
+        SessionCommand expired = new SessionCommand("e" + ids++, true, "expired", URI.create("rtsp://cam.test/x"), false,
+                NOW.minusSeconds(1), NOW.minusSeconds(7200));
+        partition.replayed(expired);
+
+        OwnedPartition.Takeover takeover = partition.takeOver(NOW, WINDOW, Set.of("already-here")::contains);
+        assertEquals(List.of("running"), sessions(takeover.start()));
+        assertEquals(List.of(), sessions(takeover.confirm()), "an old stop is not confirmed again");
+        assertEquals(4, partition.sessions());
+    }
+
+    @Test
+    void aNewOwnerConfirmsAgainTheStopsItsPredecessorMayNotHaveLivedToConfirm() {
+        OwnedPartition partition = new OwnedPartition(10, false);
+        partition.replayed(start("recent"));
+        partition.replayed(stop("recent", NOW.minusSeconds(30)));
+        partition.replayed(start("old"));
+        partition.replayed(stop("old", NOW.minus(WINDOW).minusSeconds(1)));
+        partition.replayed(stop("unknown-time", null));
+
+        OwnedPartition.Takeover takeover = partition.takeOver(NOW, WINDOW, session -> false);
+        assertEquals(List.of("recent"), sessions(takeover.confirm()));
+        assertEquals(List.of(), takeover.start());
+    }
+
+    @Test
+    void liveAStopStopsAndALaterStartOfTheSameSessionIsIgnored() {
+        OwnedPartition partition = new OwnedPartition(0, true);
+        assertEquals(OwnedPartition.Action.START, partition.live(start("s")));
+        assertEquals(OwnedPartition.Action.START, partition.live(start("s")), "a repeated start: the worker checks what runs");
+        assertEquals(OwnedPartition.Action.STOP, partition.live(stop("s", NOW)));
+        assertEquals(OwnedPartition.Action.IGNORE, partition.live(start("s")));
+        assertEquals(OwnedPartition.Action.STOP, partition.live(stop("s", NOW)), "a repeated stop is confirmed again");
+        assertEquals(OwnedPartition.Action.STOP, partition.live(stop("never-started", NOW)));
+    }
+}

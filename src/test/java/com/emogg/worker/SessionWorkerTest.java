@@ -1,0 +1,381 @@
+package com.emogg.worker;
+
+import static com.emogg.testing.TestApi.newUser;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.emogg.contract.SessionStopRequested;
+import com.emogg.local.LoopbackStream;
+import com.emogg.testing.Database;
+import com.emogg.testing.LocalBroker;
+import com.emogg.testing.TestApi.TestUser;
+import com.emogg.testing.TopicRecords;
+import com.emogg.testing.TopicRecords.Received;
+import com.emogg.testing.WorkerStateRecords;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+
+/** The worker side and the api's view of it, end to end over the real broker and database. */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SessionWorkerTest {
+
+    private static final Duration SOON = Duration.ofSeconds(90);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    SessionWorkers workers;
+
+    @Inject
+    OtherWorkers others;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "emogg.topics.worker-states")
+    String workerStatesTopic;
+
+    @ConfigProperty(name = "emogg.worker.media-dir")
+    String mediaDir;
+
+    @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6")
+    int partitions;
+
+    LoopbackStream stream;
+    TopicRecords reports;
+    WorkerStateRecords send;
+
+    @BeforeAll
+    void start() {
+        workers.startWorker();
+        stream = LoopbackStream.start(0, 0);
+        reports = new TopicRecords(bootstrap, workerStatesTopic);
+        send = new WorkerStateRecords(bootstrap, workerStatesTopic);
+    }
+
+    @AfterAll
+    void stop() {
+        workers.stopWorker();
+        stream.close();
+        reports.close();
+        send.close();
+    }
+
+    private String create(TestUser user, String uri, boolean removeMedia) {
+        return user.json().body(Map.of("name", "worker test", "streamUri", uri, "config", Map.of("removeMedia", removeMedia)))
+                .when().post("/v1/sessions").then().statusCode(201).extract().path("_id");
+    }
+
+    private void awaitWorkerState(TestUser user, String id, String state) {
+        await().atMost(SOON).untilAsserted(() -> assertEquals(state,
+                user.call().when().get("/v1/sessions/" + id).then().statusCode(200).extract().path("meta.workerState")));
+    }
+
+    private List<String> reportedStates(String id) {
+        return reports.ofType(id, "WorkerStateChanged").stream().map(record -> field(record, "workerState")).toList();
+    }
+
+    private static String field(Received record, String name) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.value()).path(name).asText();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aReachableStreamGoesStartingThenWorking() {
+        TestUser user = newUser();
+        String id = create(user, stream.rtspUri(), false);
+        awaitWorkerState(user, id, "working");
+        user.call().when().get("/v1/sessions/" + id).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("active"))
+                .body("meta.healthCheck", org.hamcrest.Matchers.notNullValue());
+        assertEquals(List.of("starting", "working"), reportedStates(id).subList(0, 2));
+        Received first = reports.ofType(id, "WorkerStateChanged").get(0);
+        assertEquals(id, first.key());
+        assertEquals(id, first.header("ce_subject"));
+        assertEquals(workers.current().orElseThrow().id(), field(first, "workerId"));
+        assertTrue(Files.exists(Path.of(mediaDir, id, "stream.sdp")), "the probe kept what the stream said of itself");
+        assertTrue(Files.exists(Path.of(mediaDir, id, "probes.log")));
+        // heartbeats keep meta.healthCheck fresh
+        String checked = user.call().when().get("/v1/sessions/" + id).then().extract().path("meta.healthCheck");
+        await().atMost(SOON).until(() -> !checked.equals(user.call().when().get("/v1/sessions/" + id).then().extract()
+                .path("meta.healthCheck")));
+        assertFalse(reports.ofType(id, "WorkerHeartbeat").isEmpty());
+    }
+
+    @Test
+    void rtmpStreamsWorkToo() {
+        TestUser user = newUser();
+        String id = create(user, stream.rtmpUri(), false);
+        awaitWorkerState(user, id, "working");
+    }
+
+    @Test
+    void anUnreachableStreamFailsAndFinishesTheSession() throws Exception {
+        TestUser user = newUser();
+        int closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        String unreachable = create(user, "rtsp://127.0.0.1:" + closed + "/live", false);
+        String missing = create(user, "rtsp://127.0.0.1:" + stream.rtspPort() + "/gone", false);
+        for (String id : List.of(unreachable, missing)) {
+            awaitWorkerState(user, id, "failed");
+            user.call().when().get("/v1/sessions/" + id).then().body("state", org.hamcrest.Matchers.equalTo("finished"));
+            // the failed session will not be resumed by a future owner: its last command is a stop
+            assertEquals("worker_failed", Database.row(pool, "select payload::json->>'reason' as reason from outbox "
+                    + "where session_id = $1 and type = $2", id, SessionStopRequested.TYPE).getString("reason"));
+        }
+        Received failed = reports.ofType(missing, "WorkerStateChanged").stream()
+                .filter(record -> "failed".equals(field(record, "workerState"))).findFirst().orElseThrow();
+        assertTrue(field(failed, "reason").contains("404"), field(failed, "reason"));
+        // a failed session can be deleted
+        user.call().when().delete("/v1/sessions/" + missing).then().statusCode(204);
+    }
+
+    @Test
+    void stopGoesStoppingThenStoppedAndRemovesTheMediaOnlyWhenAsked() {
+        TestUser user = newUser();
+        String removed = create(user, stream.rtspUri(), true);
+        String kept = create(user, stream.rtspUri(), false);
+        awaitWorkerState(user, removed, "working");
+        awaitWorkerState(user, kept, "working");
+        assertTrue(Files.isDirectory(Path.of(mediaDir, removed)));
+
+        for (String id : List.of(removed, kept)) {
+            user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
+                    .body("state", org.hamcrest.Matchers.equalTo("finished"))
+                    .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
+        }
+        awaitWorkerState(user, removed, "stopped");
+        awaitWorkerState(user, kept, "stopped");
+        assertEquals(List.of("starting", "working", "stopping", "stopped"), reportedStates(removed));
+        assertFalse(Files.exists(Path.of(mediaDir, removed)), "removeMedia: the session's media folder is gone");
+        assertTrue(Files.exists(Path.of(mediaDir, kept, "stream.sdp")), "without removeMedia the media stays");
+        assertFalse(workers.current().orElseThrow().runningSessions().contains(removed));
+        user.call().when().delete("/v1/sessions/" + removed).then().statusCode(204);
+    }
+
+    @Test
+    void duplicateStaleAndOutOfOrderReportsNeverMoveTheStateBackwards() {
+        TestUser user = newUser();
+        // a session no real worker runs: only the reports this test sends touch it
+        String id = Database.insertSession(pool, user.id(), user.product(), "pending", null);
+        String worker = "test-worker";
+
+        UUID working = send.report(id, worker, "working", 10);
+        awaitDatabaseState(id, "working");
+
+        send.report(id, worker, "starting", 20);                  // backwards: ignored
+        send.report(id, worker, "stopped", 5);                    // older than the last applied: ignored
+        Instant marker = send.heartbeat(id, worker, "working", 21); // applied after both, same partition
+        awaitHealthCheck(id, marker);
+        assertEquals("working", workerState(id));
+
+        UUID stopping = send.report(id, worker, "stopping", 40);
+        awaitDatabaseState(id, "stopping");
+        Database.rows(pool, "update sessions set worker_state = 'working' where id = $1", id);
+        send.resend(stopping, id, worker, "stopping", 40);       // a redelivery: already applied once
+        send.resend(working, id, worker, "working", 10);
+        Instant second = send.heartbeat(id, worker, "working", 41);
+        awaitHealthCheck(id, second);
+        assertEquals("working", workerState(id), "a redelivered report is applied once");
+
+        send.report(id, worker, "stopped", 50);
+        awaitDatabaseState(id, "stopped");
+        UUID late = send.report(id, worker, "working", 60);
+        await().atMost(SOON).until(() -> !Database.rows(pool, "select 1 from processed_events where event_id = $1", late).isEmpty());
+        assertEquals("stopped", workerState(id), "nothing leaves a terminal state");
+    }
+
+    @Test
+    void aSecondWorkerResumesTheRunningSessionsOfAWorkerThatDiedAndNotTheStoppedOnes() {
+        TestUser user = newUser();
+        String running = create(user, stream.rtspUri(), false);
+        String stopped = create(user, stream.rtspUri(), false);
+        awaitWorkerState(user, running, "working");
+        awaitWorkerState(user, stopped, "working");
+        user.call().when().post("/v1/sessions/" + stopped + "/stop").then().statusCode(200);
+        awaitWorkerState(user, stopped, "stopped");
+
+        SessionWorker first = workers.current().orElseThrow();
+        SessionWorker second = others.another("second-worker");
+        second.start();
+        try {
+            first.stop();
+            await().atMost(SOON).until(() -> second.runningSessions().contains(running));
+            assertFalse(second.runningSessions().contains(stopped), "a stopped session is never started again");
+            // the new owner's reports and heartbeats now keep the session
+            await().atMost(SOON).until(() -> "second-worker".equals(
+                    Database.row(pool, "select worker_id from sessions where id = $1", running).getString("worker_id")));
+            assertEquals("working", workerState(running));
+            assertEquals("stopped", workerState(stopped));
+            user.call().when().post("/v1/sessions/" + running + "/stop").then().statusCode(200);
+            awaitWorkerState(user, running, "stopped");
+        } finally {
+            second.stop();
+            first.start();
+        }
+    }
+
+    @Test
+    void aStopNobodyAnswersIsSentAgainThenTheSessionIsLost() {
+        TestUser user = newUser();
+        stopWhileNoWorkerFollows(user, id -> {
+            await().atMost(SOON).until(() -> Database.rows(pool, "select 1 from outbox where session_id = $1 and type = $2 "
+                    + "and payload::json->>'reason' = 'stop_deadline'", id, SessionStopRequested.TYPE).size() >= 1);
+            awaitWorkerState(user, id, "lost");
+            assertTrue(Database.row(pool, "select stop_attempts from sessions where id = $1", id).getInteger("stop_attempts") >= 3);
+        });
+    }
+
+    /**
+     * A stop written while no worker follows its partition (its owner died before confirming it, say)
+     * is confirmed by the next owner as it catches up, without waiting for the api to send it again:
+     * before, a stop that fell into a catch-up was never confirmed, and the session ended lost.
+     */
+    @Test
+    void theNextOwnerConfirmsAStopItsPredecessorDidNotLiveToConfirm() {
+        TestUser user = newUser();
+        String id = stopWhileNoWorkerFollows(user, stopped -> {
+            // the api will not send it again for an hour: only the next owner's catch-up can confirm it
+            Database.rows(pool, "update sessions set stop_requested_at = now() + interval '1 hour' where id = $1", stopped);
+            // on the topic before the worker comes back, so that it is part of the catch-up, not a live command
+            await().atMost(SOON).until(() -> Database.rows(pool, "select 1 from outbox where session_id = $1 and type = $2 "
+                    + "and published_at is not null", stopped, SessionStopRequested.TYPE).size() == 1);
+        });
+        awaitWorkerState(user, id, "stopped");
+    }
+
+    /**
+     * Stops a working session while this process's worker is away (no other follows its partition);
+     * {@code meanwhile} runs before the worker comes back. Answers the session's id.
+     */
+    private String stopWhileNoWorkerFollows(TestUser user, java.util.function.Consumer<String> meanwhile) {
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now());
+        SessionWorker worker = workers.current().orElseThrow();
+        worker.stop();
+        try {
+            user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
+                    .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
+            meanwhile.accept(id);
+        } finally {
+            worker.start();
+        }
+        return id;
+    }
+
+    @Test
+    void aSessionWhoseWorkerWentSilentIsLost() {
+        TestUser user = newUser();
+        String id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now().minus(Duration.ofMinutes(5)));
+        awaitWorkerState(user, id, "lost");
+        user.call().when().get("/v1/sessions/" + id).then().body("state", org.hamcrest.Matchers.equalTo("finished"));
+        assertEquals("worker_lost", Database.row(pool, "select payload::json->>'reason' as reason from outbox "
+                + "where session_id = $1 and type = $2", id, SessionStopRequested.TYPE).getString("reason"));
+    }
+
+    @Test
+    void theApiHearsEveryPartitionOfTheReports() {
+        awaitHeardEverywhere();
+    }
+
+    private void awaitHeardEverywhere() {
+        await().atMost(SOON).untilAsserted(() -> {
+            Row heard = Database.row(pool, "select count(*) as partitions, min(heard_until) > now() - interval '5 seconds' as current "
+                    + "from worker_states_heard");
+            assertEquals(partitions, heard.getLong("partitions"));
+            assertTrue(heard.getBoolean("current"));
+        });
+    }
+
+    /**
+     * A broker (or api) outage silences every worker at once, from the api's point of view: their
+     * sessions must not be declared lost for it, only once the api has heard the reports again for a
+     * whole deadline and the session's worker still says nothing.
+     */
+    @Test
+    void aSessionIsNotLostWhileTheApiCannotHearTheWorkers() {
+        TestUser user = newUser();
+        // before the first marks, the deadlines run by the wall clock
+        awaitHeardEverywhere();
+        LocalBroker.stop();
+        String id;
+        try {
+            // silent for 10 s of the 15 s deadline when the outage began: by the wall clock, lost 5 s into it
+            id = Database.insertSession(pool, user.id(), user.product(), "working", Instant.now().minus(Duration.ofSeconds(10)));
+            await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(12)).untilAsserted(() -> assertEquals("working",
+                    Database.row(pool, "select worker_state from sessions where id = $1", id).getString("worker_state")));
+        } finally {
+            LocalBroker.start();
+        }
+        // heard again: its worker gets a whole deadline (15 s) of listening to speak up, since the
+        // reports it held back during the outage may come after the api's first new marks
+        await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals("working",
+                Database.row(pool, "select worker_state from sessions where id = $1", id).getString("worker_state")));
+        // and it still says nothing
+        awaitWorkerState(user, id, "lost");
+    }
+
+    @Test
+    void anExpiredSessionIsStoppedWithReasonExpired() {
+        TestUser user = newUser();
+        String id = create(user, stream.rtspUri(), true);
+        awaitWorkerState(user, id, "working");
+        Database.rows(pool, "update sessions set expires_at = now() - interval '1 second' where id = $1", id);
+        awaitWorkerState(user, id, "stopped");
+        user.call().when().get("/v1/sessions/" + id).then().body("state", org.hamcrest.Matchers.equalTo("finished"));
+        assertEquals("expired", Database.row(pool, "select payload::json->>'reason' as reason from outbox "
+                + "where session_id = $1 and type = $2", id, SessionStopRequested.TYPE).getString("reason"));
+        assertFalse(Files.exists(Path.of(mediaDir, id)), "an expiry honours removeMedia like any stop");
+    }
+
+    @Test
+    void theWorkerIsReadyOnceInItsGroup() {
+        // another test may just have restarted it
+        await().atMost(SOON).untilAsserted(() -> io.restassured.RestAssured.given().when().get("/q/health/ready").then()
+                .statusCode(200).body("checks.find { it.name == 'Session worker' }.status", org.hamcrest.Matchers.equalTo("UP")));
+    }
+
+
+    private String workerState(String id) {
+        return Database.row(pool, "select worker_state from sessions where id = $1", id).getString("worker_state");
+    }
+
+    private void awaitDatabaseState(String id, String state) {
+        await().atMost(SOON).until(() -> state.equals(workerState(id)));
+    }
+
+    private void awaitHealthCheck(String id, Instant at) {
+        await().atMost(SOON).until(() -> {
+            var value = Database.row(pool, "select health_check_at from sessions where id = $1", id).getOffsetDateTime("health_check_at");
+            return value != null && !value.toInstant().isBefore(at);
+        });
+        assertNotNull(at);
+    }
+}
