@@ -25,6 +25,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.opentelemetry.context.Context;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -36,6 +37,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * which carries the state too.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = {WorkerStateChanged.class, WorkerHeartbeat.class})
 public class WorkerReports {
 
     private static final Logger LOG = Logger.getLogger(WorkerReports.class);

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.emogg.contract.StopReason;
+import com.emogg.contract.WorkerState;
 import com.emogg.outbox.Outbox;
 import com.emogg.platform.Dates;
 import com.emogg.session.Session;
@@ -118,7 +119,10 @@ public class SessionDeadlines {
                     for (var row : rows) {
                         stopped += row.getBoolean(WAS_ACTIVE) ? 1 : 0;
                     }
-                    lost.forEach(session -> LOG.infof("session %s lost: its worker stopped answering", session.id()));
+                    lost.forEach(session -> {
+                        LOG.infof("session %s lost: its worker stopped answering", session.id());
+                        metrics.workerStateChanged(WorkerState.LOST);
+                    });
                     metrics.stopped(StopReason.WORKER_LOST, stopped);
                     return lost.size();
                 });

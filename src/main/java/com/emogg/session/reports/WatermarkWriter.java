@@ -26,6 +26,7 @@ import com.emogg.platform.runtime.OutsideApiRole;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -38,6 +39,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * {@code lost}.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = ReportWatermark.class)
 public class WatermarkWriter {
 
     private static final Logger LOG = Logger.getLogger(WatermarkWriter.class);

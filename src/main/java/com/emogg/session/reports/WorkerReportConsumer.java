@@ -20,6 +20,7 @@ import com.emogg.platform.ObjectIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -30,6 +31,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * dead-letter topic, and a database outage is waited out rather than dropping reports.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = {WorkerStateChanged.class, WorkerHeartbeat.class, ReportWatermark.class})
 public class WorkerReportConsumer {
 
     private static final Logger LOG = Logger.getLogger(WorkerReportConsumer.class);
