@@ -9,6 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.interceptor.Interceptor;
 
+import com.emogg.platform.database.Database;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,10 +29,10 @@ public class OutboxRelay {
     private final PgConnectOptions connectOptions;
     private volatile RelayLoop relay;
 
-    public OutboxRelay(Vertx vertx, Pool pool, EventPublisher publisher, RelayConfig config, RelayMetrics metrics, Clock clock,
+    public OutboxRelay(Vertx vertx, Database database, EventPublisher publisher, RelayConfig config, RelayMetrics metrics, Clock clock,
             PgConnectOptions connectOptions) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.pool = database.pool();
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;

@@ -30,7 +30,8 @@ final class RunningSessions {
         final String sessionId;
         final TopicPartition partition;
         volatile WorkerState state = WorkerState.STARTING;
-        StreamAnalysis.Task task;
+        /** Nothing to stop until the analysis started. */
+        StreamAnalysis.Task task = () -> { };
 
         RunningSession(String sessionId, TopicPartition partition) {
             this.sessionId = sessionId;

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.emogg.platform.Dates;
 import com.emogg.platform.ObjectIds;
+import com.emogg.platform.database.Database;
 import com.emogg.platform.http.ApiException;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -36,8 +37,8 @@ public class TokenService {
     private final Pool pool;
     private final Clock clock;
 
-    public TokenService(Pool pool, Clock clock) {
-        this.pool = pool;
+    public TokenService(Database database, Clock clock) {
+        this.pool = database.pool();
         this.clock = clock;
     }
 

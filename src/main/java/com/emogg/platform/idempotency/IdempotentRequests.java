@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.emogg.platform.database.Database;
 import com.emogg.platform.http.ErrorBody;
 import com.emogg.platform.runtime.OutsideApiRole;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -48,9 +49,9 @@ public class IdempotentRequests {
     private final ObjectMapper json;
     private final Duration retention;
 
-    public IdempotentRequests(Pool pool, ObjectMapper json,
+    public IdempotentRequests(Database database, ObjectMapper json,
             @ConfigProperty(name = "emogg.idempotency.retention", defaultValue = "PT24H") Duration retention) {
-        this.pool = pool;
+        this.pool = database.pool();
         this.json = json;
         this.retention = retention;
     }

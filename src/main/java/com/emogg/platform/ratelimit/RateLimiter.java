@@ -1,6 +1,9 @@
 package com.emogg.platform.ratelimit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.emogg.platform.database.Database;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,7 +29,12 @@ public class RateLimiter {
     private final Pool database;
     private final RateLimitConfig config;
 
-    /** {@code database}: this replica's pool; a test builds a second limiter on a pool of its own, as another replica. */
+    @Inject
+    public RateLimiter(Database database, RateLimitConfig config) {
+        this(database.pool(), config);
+    }
+
+    /** On a pool of its own: what another replica would be, for a test. */
     public RateLimiter(Pool database, RateLimitConfig config) {
         this.database = database;
         this.config = config;

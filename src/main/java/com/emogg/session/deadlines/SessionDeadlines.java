@@ -12,6 +12,7 @@ import com.emogg.contract.StopReason;
 import com.emogg.contract.WorkerState;
 import com.emogg.outbox.Outbox;
 import com.emogg.platform.Dates;
+import com.emogg.platform.database.Database;
 import com.emogg.session.Session;
 import com.emogg.session.SessionEvents;
 import com.emogg.session.SessionMetrics;
@@ -75,8 +76,8 @@ public class SessionDeadlines {
     private final SessionMetrics metrics;
     private final Clock clock;
 
-    public SessionDeadlines(Pool pool, DeadlineConfig config, ReportWatermarks watermarks, SessionMetrics metrics, Clock clock) {
-        this.pool = pool;
+    public SessionDeadlines(Database database, DeadlineConfig config, ReportWatermarks watermarks, SessionMetrics metrics, Clock clock) {
+        this.pool = database.pool();
         this.config = config;
         this.watermarks = watermarks;
         this.metrics = metrics;

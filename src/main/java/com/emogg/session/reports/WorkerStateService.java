@@ -13,6 +13,7 @@ import com.emogg.contract.StopReason;
 import com.emogg.contract.WorkerState;
 import com.emogg.outbox.Outbox;
 import com.emogg.platform.Dates;
+import com.emogg.platform.database.Database;
 import com.emogg.platform.runtime.Traces;
 import com.emogg.session.SessionEvents;
 import com.emogg.session.SessionMetrics;
@@ -67,8 +68,8 @@ public class WorkerStateService {
     private final SessionMetrics metrics;
     private final Clock clock;
 
-    public WorkerStateService(Pool pool, SessionMetrics metrics, Clock clock) {
-        this.pool = pool;
+    public WorkerStateService(Database database, SessionMetrics metrics, Clock clock) {
+        this.pool = database.pool();
         this.metrics = metrics;
         this.clock = clock;
     }
