@@ -14,8 +14,9 @@ import java.util.function.Predicate;
  * The rules of taking a partition over live here, free of Kafka, so they are unit-tested alone:
  *
  * <ul>
- * <li>on assignment the partition is replayed from its beginning up to its end at that moment,
- * without acting, only learning each session's last command;</li>
+ * <li>on assignment the partition is replayed from its beginning up to its end at that moment (its
+ * last stable offset: committed records only), without acting, only learning each session's last
+ * command;</li>
  * <li>a stopped session stays stopped: a start that comes after its stop (a duplicate, a retry)
  * is ignored, during the replay and live;</li>
  * <li>once caught up, every session whose last command is a start and that has not expired is
@@ -48,9 +49,13 @@ final class OwnedPartition {
         return caughtUp;
     }
 
-    /** True when the record at {@code offset} was the last of the replay: the partition is caught up now. */
-    boolean replayedUpTo(long offset) {
-        if (!caughtUp && offset + 1 >= end) {
+    /**
+     * True when the replay has just ended: the consumer's position (or a record's offset) reached the
+     * end the partition had at its assignment. Positions, not the last record's offset: a
+     * read_committed consumer never sees a transaction's commit marker, which may be the last offset.
+     */
+    boolean reached(long position) {
+        if (!caughtUp && position >= end) {
             caughtUp = true;
             return true;
         }

@@ -36,11 +36,11 @@ class OwnedPartitionTest {
     void theReplayEndsAtThePartitionsEndAsItWasAtAssignment() {
         OwnedPartition partition = new OwnedPartition(3, false);
         assertFalse(partition.caughtUp());
-        assertFalse(partition.replayedUpTo(0));
-        assertFalse(partition.replayedUpTo(1));
-        assertTrue(partition.replayedUpTo(2), "the record before the end ends the replay");
+        assertFalse(partition.reached(1));
+        assertFalse(partition.reached(2), "a commit marker may be the last offset: the position decides, not the last record");
+        assertTrue(partition.reached(3), "the position at the end ends the replay");
         assertTrue(partition.caughtUp());
-        assertFalse(partition.replayedUpTo(3), "only once");
+        assertFalse(partition.reached(4), "only once");
         assertTrue(new OwnedPartition(0, true).caughtUp(), "nothing to replay");
     }
 
