@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,9 +99,14 @@ public final class SessionWorker {
     private final RunningSessions running;
     private final SeenCommands seen = new SeenCommands(REMEMBERED_EVENTS);
 
+    /** When the last question the group's coordinator answered was asked (System.nanoTime), and whether one is out. */
+    private volatile long answeredAskedAt = System.nanoTime();
+    private volatile boolean asking;
+    private long lastAsked = System.nanoTime();
     private volatile boolean stopRequested;
     private volatile boolean healthy;
     private volatile KafkaConsumer<String, String> consumer;
+    private volatile Admin coordinator;
     private Thread thread;
     private Instant nextCommit = Instant.EPOCH;
 
@@ -180,8 +188,10 @@ public final class SessionWorker {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // notice a topic created after start (on a fresh cluster) in seconds, not 5 minutes
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
-        try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+                Admin coordinator = Admin.create(adminSettings())) {
             consumer = kafkaConsumer;
+            this.coordinator = coordinator;
             kafkaConsumer.subscribe(List.of(topic), new Ownership(kafkaConsumer));
             LOG.infof("worker %s follows %s in group %s", workerId, topic, group);
             while (!stopRequested) {
@@ -197,6 +207,7 @@ public final class SessionWorker {
         } finally {
             healthy = false;
             consumer = null;
+            coordinator = null;
             running.stopAll();
             owned.clear();
             pending.clear();
@@ -274,8 +285,10 @@ public final class SessionWorker {
     private void afterPoll(KafkaConsumer<String, String> kafkaConsumer) {
         Instant now = clock.instant();
         double silence = lastHeartbeatSecondsAgo(kafkaConsumer);
-        if ((!owned.isEmpty() || !pending.isEmpty()) && contact.lost(silence)) {
-            suspend(kafkaConsumer, silence);
+        askCoordinator();
+        Duration sinceAnswered = Duration.ofNanos(System.nanoTime() - answeredAskedAt);
+        if ((!owned.isEmpty() || !pending.isEmpty()) && contact.lost(sinceAnswered)) {
+            suspend(kafkaConsumer, sinceAnswered);
         }
         prepare(kafkaConsumer);
         for (Map.Entry<TopicPartition, OwnedPartition> log : owned.entrySet()) {
@@ -295,7 +308,7 @@ public final class SessionWorker {
      * Stops the sessions of every partition this worker holds, before the coordinator gives them to
      * another worker, and asks to rejoin; the rebalance that follows tells which are still its own.
      */
-    private void suspend(KafkaConsumer<String, String> kafkaConsumer, double silence) {
+    private void suspend(KafkaConsumer<String, String> kafkaConsumer, Duration silence) {
         List<TopicPartition> held = new ArrayList<>(owned.keySet());
         held.addAll(pending);
         int sessions = running.view().size();
@@ -305,8 +318,8 @@ public final class SessionWorker {
         pending.clear();
         suspended.addAll(held);
         kafkaConsumer.enforceRebalance("no contact with the group coordinator");
-        LOG.warnf("worker %s has not reached its group coordinator for %.0f s: it stopped its %d sessions before another worker may "
-                + "take them, and rejoins (%d partitions until a rebalance confirms them)", workerId, silence, sessions, held.size());
+        LOG.warnf("worker %s has not reached its group coordinator for %d ms: it stopped its %d sessions before another worker may "
+                + "take them, and rejoins (%d partitions until a rebalance confirms them)", workerId, silence.toMillis(), sessions, held.size());
     }
 
     /**
@@ -363,6 +376,41 @@ public final class SessionWorker {
                 }
             });
         }
+    }
+
+    /**
+     * Asks the coordinator for a description of the group, once per heartbeat interval, one question
+     * at a time: an answer proves the path to it works (see {@link GroupContact}).
+     */
+    private void askCoordinator() {
+        Admin admin = coordinator;
+        long now = System.nanoTime();
+        if (admin == null || asking || now - lastAsked < contact.askEvery().toNanos()) {
+            return;
+        }
+        asking = true;
+        lastAsked = now;
+        admin.describeConsumerGroups(List.of(group), new DescribeConsumerGroupsOptions().timeoutMs((int) contact.letGoAfter().toMillis()))
+                .all().whenComplete((groups, failure) -> {
+                    if (failure == null) {
+                        answeredAskedAt = Math.max(answeredAskedAt, now);
+                    }
+                    asking = false;
+                });
+    }
+
+    private Map<String, Object> adminSettings() {
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((key, value) -> {
+            if (key.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.") || key.startsWith("sasl.")
+                    || key.startsWith("ssl.")) {
+                settings.put(key, value);
+            }
+        });
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "emogg-worker-" + workerId + "-contact");
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) contact.letGoAfter().toMillis());
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) contact.letGoAfter().toMillis());
+        return settings;
     }
 
     /** Seconds since the consumer last sent a heartbeat to its group coordinator; negative before the first. */

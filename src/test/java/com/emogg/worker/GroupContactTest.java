@@ -16,13 +16,13 @@ class GroupContactTest {
     void theSessionsGoBeforeTheCoordinatorCanMoveThem() {
         GroupContact contact = new GroupContact(Duration.ofSeconds(10), Duration.ofSeconds(1));
         assertEquals(Duration.ofSeconds(6), contact.letGoAfter());
-        assertFalse(contact.lost(-1), "no heartbeat yet: not in a group, nothing to let go");
-        assertFalse(contact.lost(0));
-        assertFalse(contact.lost(5), "the metric is whole seconds, rounded down: 5 is less than 6");
-        assertTrue(contact.lost(6));
+        assertFalse(contact.lost(Duration.ZERO));
+        assertFalse(contact.lost(Duration.ofMillis(5999)));
+        assertTrue(contact.lost(Duration.ofSeconds(6)));
+        assertEquals(Duration.ofSeconds(1), contact.askEvery(), "asked every heartbeat interval");
         // the coordinator expires the member 10 s after the last heartbeat it received, at most one interval before the last
-        // one sent: letting go within 7 s of the last one sent leaves 2 s, and the next owner still has to rejoin and catch up
-        assertTrue(contact.letGoAfter().plusSeconds(1).plusSeconds(1).compareTo(Duration.ofSeconds(10)) < 0);
+        // question it answered: letting go 6 s after that question leaves 3 s, and the next owner still has to rejoin and catch up
+        assertTrue(contact.letGoAfter().plus(contact.askEvery()).compareTo(Duration.ofSeconds(10)) < 0);
     }
 
     @Test
