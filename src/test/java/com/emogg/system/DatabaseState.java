@@ -125,6 +125,35 @@ final class DatabaseState {
             return progress == null ? -1 : progress[0];
         }
 
+        /** Outbox rows published (their transaction committed on the broker) within [from, to), or -1 while the database does not answer. */
+        long publishedBetween(Instant from, Instant to) {
+            try (Connection connection = postgres.connect();
+                    var statement = connection.prepareStatement("select count(*) from outbox where published_at >= ? and published_at < ?")) {
+                statement.setTimestamp(1, Timestamp.from(from));
+                statement.setTimestamp(2, Timestamp.from(to));
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return row.getLong(1);
+                }
+            } catch (SQLException e) {
+                return -1;
+            }
+        }
+
+        /** When the first event published after {@code after} was, or null (none yet, or the database does not answer). */
+        Instant firstPublishedAfter(Instant after) {
+            try (Connection connection = postgres.connect();
+                    var statement = connection.prepareStatement("select min(published_at) from outbox where published_at > ?")) {
+                statement.setTimestamp(1, Timestamp.from(after));
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return instant(row.getTimestamp(1));
+                }
+            } catch (SQLException e) {
+                return null;
+            }
+        }
+
         /** id -> {state, worker_state, worker_id} of the given sessions. */
         Map<String, String[]> sessions(List<String> ids) {
             Map<String, String[]> found = new LinkedHashMap<>();

@@ -49,12 +49,13 @@ class ReplicaShutdownIT {
         Folders.deleteRecursively(runDir);
         Files.createDirectories(runDir);
         ChildProcesses children = new ChildProcesses(runDir.resolve("pids"), line -> Log.line("%s", line));
-        try (PostgresServer postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children);
-                KafkaBroker kafka = new KafkaBroker(runDir, children, "shutdown")) {
+        Network network = Network.loopback();
+        try (PostgresServer postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children, network.root());
+                KafkaCluster kafka = new KafkaCluster(network, runDir, children, "shutdown", 1)) {
             CompletableFuture<Void> broker = CompletableFuture.runAsync(kafka::start);
             postgres.start();
             broker.join();
-            AppProcess api = new AppProcess("api", "api", jar, runDir, project, postgres, kafka, children, "shutdown")
+            AppProcess api = new AppProcess("api", "api", network.host("api"), jar, runDir, project, postgres, kafka, children, "shutdown")
                     .with("QUARKUS_SHUTDOWN_DELAY", DELAY.toString());
             api.start();
 

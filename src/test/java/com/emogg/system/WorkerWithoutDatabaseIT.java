@@ -41,15 +41,16 @@ class WorkerWithoutDatabaseIT {
         Folders.deleteRecursively(runDir);
         Files.createDirectories(runDir);
         ChildProcesses children = new ChildProcesses(runDir.resolve("pids"), line -> Log.line("%s", line));
-        try (PostgresServer postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children);
-                KafkaBroker kafka = new KafkaBroker(runDir, children, "nodb");
+        Network network = Network.loopback();
+        try (PostgresServer postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children, network.root());
+                KafkaCluster kafka = new KafkaCluster(network, runDir, children, "nodb", 1);
                 LoopbackStream stream = LoopbackStream.start(0, 0)) {
             CompletableFuture<Void> broker = CompletableFuture.runAsync(kafka::start);
             postgres.start();
             broker.join();
-            AppProcess api = new AppProcess("api", "api", jar, runDir, project, postgres, kafka, children, "nodb");
+            AppProcess api = new AppProcess("api", "api", network.host("api"), jar, runDir, project, postgres, kafka, children, "nodb");
             api.start();
-            AppProcess worker = new AppProcess("worker", "worker", jar, runDir, project, postgres, kafka, children, "nodb")
+            AppProcess worker = new AppProcess("worker", "worker", network.host("worker"), jar, runDir, project, postgres, kafka, children, "nodb")
                     .only("EMOGG_ROLE", "KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT");
             worker.start();
 
