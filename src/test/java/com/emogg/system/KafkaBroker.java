@@ -106,13 +106,13 @@ final class KafkaBroker implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolveSibling("kafka-" + nodeId + ".log").toFile()));
         Process started0 = children.start("kafka-" + nodeId, builder, marker);
         process = started0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (!answers(Duration.ofSeconds(5))) {
             if (!started0.isAlive()) {
                 throw new IllegalStateException("Kafka node " + nodeId + " exited with " + started0.exitValue() + " (see kafka-" + nodeId + ".log)");
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Kafka node " + nodeId + " did not answer within 120 s (see kafka-" + nodeId + ".log)");
+                throw new IllegalStateException("Kafka node " + nodeId + " did not answer within 300 s (see kafka-" + nodeId + ".log)");
             }
             Sleep.millis(200);
         }
