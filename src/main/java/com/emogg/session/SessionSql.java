@@ -77,7 +77,8 @@ public final class SessionSql {
      * The user's stop with an {@code Idempotency-Key}: as {@link #STOP} ($1..$5), made only by the
      * first request with its key and recorded with it, in the same statement ({@link Snapshots#once}:
      * $6 user id, $7 key, $8 the request's fingerprint, $9 the time its response is rendered at). No
-     * row: this user has no active session with that id, and nothing was recorded.
+     * row: nothing stopped, nothing recorded (no active session of this user with that id, or not the
+     * first request with the key).
      */
     public static final String STOP_ONCE = SessionStore.SNAPSHOTS.once(stopping("select id, worker_state from sessions "
             + "where id = $1 and user_id = $2 and state = 'active' and " + Snapshots.FIRST + " for update", "$4", "$3", "$5"),

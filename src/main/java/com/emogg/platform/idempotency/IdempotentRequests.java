@@ -39,11 +39,12 @@ import io.vertx.pgclient.PgException;
  * kept {@code emogg.idempotency.retention}. A client's error (4xx) is recorded like a success; a
  * failure of ours rolls back, so a retry runs again. Services call it: they own the transaction.
  *
- * <p>The common case is one statement ({@link Snapshots#once}): the lock, the look-up of the key,
- * the change and its record, one round trip and one commit, as the same request without a key. When
- * that statement changes nothing (the request is refused, say a stop of a session that is not
- * active), a transaction of its own decides and records the refusal, as before:
- * {@code BEGIN}, lock, look-up, the action, the record, {@code COMMIT}.
+ * <p>The common case, a first request that makes its change, is one statement ({@link Snapshots#once}):
+ * the lock, the look-up of the key, the change and its record, one round trip and one commit, as the
+ * same request without a key. When that statement changes nothing (a refusal, say a stop of a session
+ * that is not active; a retry; a request while another with the key is under way), a transaction of
+ * its own decides, and records a refusal, as before: {@code BEGIN}, lock, look-up, the action, the
+ * record, {@code COMMIT}. Retries thus cost more than first requests, which are most.
  */
 @ApplicationScoped
 public class IdempotentRequests {
@@ -81,8 +82,9 @@ public class IdempotentRequests {
     /**
      * Runs {@code statement}, made by {@link Snapshots#once} from the request's effect, with the
      * effect's {@code parameters}; its response is rendered at {@code at} (and again at {@code at} for a
-     * retry), and {@code made} hears of a result it made (not of a replay). When the statement changed
-     * nothing, {@code action} runs in a transaction that records its outcome (see {@link #run}). Then the request's {@link Responses#afterCommit} may turn the
+     * retry), and {@code made} hears of a result it made (not of a replay). When the statement made
+     * nothing, {@link #run} decides: a retry, a request while another is under way, or {@code action}
+     * (which then refuses) in a transaction that records its outcome. Then the request's {@link Responses#afterCommit} may turn the
      * result into a later one, which is recorded too, so retries get what the first caller got.
      */
     public <T> Uni<Replayable> once(IdempotentRequest<T> request, Snapshots<T> snapshots, String statement, Tuple parameters,
@@ -99,15 +101,7 @@ public class IdempotentRequests {
                     if (rows == null || rows.size() == 0) {
                         return run(request, snapshots, action);
                     }
-                    Row row = rows.iterator().next();
-                    String outcome = row.getString("once_outcome");
-                    if ("busy".equals(outcome)) {
-                        return Uni.createFrom().item(inProgress());
-                    }
-                    if ("found".equals(outcome)) {
-                        return Uni.createFrom().item(replay(request, snapshots, row));
-                    }
-                    T result = snapshots.read().apply(row);
+                    T result = snapshots.read().apply(rows.iterator().next());
                     made.accept(result);
                     return then(request, result, request.responses().of(result, at));
                 });

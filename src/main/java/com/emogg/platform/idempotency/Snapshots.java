@@ -31,12 +31,11 @@ public record Snapshots<T>(String table, String columns, List<String> secrets, F
      * The statement that makes an effect at most once per key and records it with it. Its parameters
      * are the effect's, then four from {@code first} on: the user id, the key, the request's
      * fingerprint and the time the response is rendered at. It takes the key's advisory lock for its
-     * transaction (another request with the key under way: the effect does not run, the outcome is
-     * {@code busy}), reads the key's record ({@code found}: the effect does not run), else makes the
-     * effect and records its result rows ({@code ran}). Each row returned is {@code columns}, then
-     * {@code once_outcome}, {@code once_request_hash}, {@code once_status}, {@code once_content_type},
-     * {@code once_location}, {@code once_body}, {@code once_rendered_at}. No row: the effect had
-     * nothing to change (a refusal), nothing was recorded.
+     * transaction and makes the effect only when it got the lock and the key has no record yet; then
+     * it records the effect's result rows with it, and returns them ({@code columns}). No row: either
+     * the effect had nothing to change (a refusal) or it did not run (another request with the key is
+     * under way, or recorded it): what to answer is then for a transaction of its own to decide. The
+     * statement is kept as small as the plain one, since PostgreSQL plans it at every execution.
      *
      * @param effect the effect's common table expressions (without {@code with}); the one that picks
      *        the rows to change includes {@link #FIRST} in its condition
@@ -45,28 +44,23 @@ public record Snapshots<T>(String table, String columns, List<String> secrets, F
     public String once(String effect, String result, int first) {
         String user = "$" + first + "::text";
         String key = "$" + (first + 1) + "::text";
-        String fingerprint = "$" + (first + 2) + "::bytea";
-        String renderedAt = "$" + (first + 3) + "::timestamptz";
         String kept = secrets.stream().map(secret -> " - '" + secret + "'").collect(Collectors.joining());
-        return "with once_claim as (select pg_try_advisory_xact_lock(hashtextextended(" + user + " || '/' || " + key + ", 0)) as locked), "
-                + "once_found as (select request_hash, status, content_type, location, body, snapshot, rendered_at "
-                + "from idempotency_keys where user_id = " + user + " and key = " + key + "), "
-                + "once_go as (select c.locked and not exists (select 1 from once_found) as go from once_claim c), "
+        return "with once_go as (select pg_try_advisory_xact_lock(hashtextextended(" + user + " || '/' || " + key + ", 0)) "
+                + "and not exists (select 1 from idempotency_keys where user_id = " + user + " and key = " + key + ") as go), "
                 + effect + ", "
                 + "once_recorded as (insert into idempotency_keys (user_id, key, request_hash, snapshot, rendered_at) "
-                + "select " + user + ", " + key + ", " + fingerprint + ", to_jsonb(r)" + kept + ", " + renderedAt + " from " + result + " r) "
-                + "select " + columns + ", 'ran' as once_outcome, null::bytea as once_request_hash, null::integer as once_status, "
-                + "null::text as once_content_type, null::text as once_location, null::bytea as once_body, "
-                + renderedAt + " as once_rendered_at from " + result + " "
-                + "union all select " + prefixed("s") + ", case when c.locked then 'found' else 'busy' end, f.request_hash, f.status, "
-                + "f.content_type, f.location, f.body, f.rendered_at from once_claim c left join once_found f on c.locked "
-                + "left join lateral jsonb_populate_record(null::" + table + ", f.snapshot) s on true "
-                + "where not c.locked or f.request_hash is not null";
+                + "select " + user + ", " + key + ", $" + (first + 2) + "::bytea, to_jsonb(r)" + kept + ", $" + (first + 3)
+                + "::timestamptz from " + result + " r) "
+                + "select " + columns + " from " + result;
     }
 
-    /** A key's record, shaped as {@link #once}'s rows: $1 user id, $2 key. */
+    /**
+     * A key's record: its response as bytes, or the snapshot read back into {@code columns}, then
+     * {@code once_request_hash}, {@code once_status}, {@code once_content_type}, {@code once_location},
+     * {@code once_body}, {@code once_rendered_at}: $1 user id, $2 key.
+     */
     String find() {
-        return "select " + prefixed("s") + ", 'found' as once_outcome, k.request_hash as once_request_hash, k.status as once_status, "
+        return "select " + prefixed("s") + ", k.request_hash as once_request_hash, k.status as once_status, "
                 + "k.content_type as once_content_type, k.location as once_location, k.body as once_body, k.rendered_at as once_rendered_at "
                 + "from idempotency_keys k left join lateral jsonb_populate_record(null::" + table + ", k.snapshot) s on true "
                 + "where k.user_id = $1 and k.key = $2";
