@@ -264,6 +264,8 @@ class RateLimitTest {
             double seconds = (last.get() - start) / 1e9;
             double budget = limits.capacity() + limits.refillPerSecond() * seconds;
             int tolerance = 2 * limits.lease();
+            System.out.printf("rate limits: two replicas hammered for %.2f s: %d admitted (budget %.0f, tolerance %d), %d refused%n",
+                    seconds, admitted.get(), budget, tolerance, refused.get());
             assertTrue(refused.get() > 0, "the clients offered more than the budget");
             assertTrue(admitted.get() <= budget + tolerance + limits.refillPerSecond() * 0.2,
                     "admitted " + admitted + ", budget " + budget + " in " + seconds + " s, tolerance " + tolerance);
@@ -294,6 +296,8 @@ class RateLimitTest {
             }
             double statements = replica.counted("emogg.rate.limit.statements");
             double leases = replica.counted("emogg.rate.limit.leases");
+            System.out.printf("rate limits: %d requests of 1,000 users: %.0f statements, %.0f buckets leased, %.0f read%n", requests,
+                    statements, leases, replica.counted("emogg.rate.limit.views"));
             assertEquals(10_000, requests);
             assertTrue(leases <= 1100, "about one lease per user: " + leases);
             assertTrue(statements <= 50, "leases go together: " + statements + " statements");
