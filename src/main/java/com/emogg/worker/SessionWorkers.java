@@ -57,8 +57,7 @@ public class SessionWorkers {
     /** Starts this process's worker, as the worker role does at start-up; tests of the api role call it themselves. */
     public synchronized SessionWorker startWorker() {
         if (worker == null) {
-            worker = new SessionWorker(config.id().orElseGet(SessionWorkers::hostName), kafka, topic, config, analysis, reports, deadLetters,
-                    json, clock, registry, tracer);
+            worker = worker(config.id().orElseGet(SessionWorkers::hostName));
             worker.start();
         }
         return worker;
@@ -75,6 +74,11 @@ public class SessionWorkers {
         if (running != null) {
             running.stop();
         }
+    }
+
+    /** A worker of this process's group, not started. */
+    SessionWorker worker(String workerId) {
+        return new SessionWorker(workerId, kafka, topic, config, analysis, reports, deadLetters, json, clock, registry, tracer);
     }
 
     /** This process's worker, or empty in the api role. */

@@ -59,23 +59,6 @@ class SessionCommandsRelayTest {
     @Inject
     OutboxRelay relays;
 
-    @Inject
-    io.vertx.mutiny.core.Vertx vertx;
-
-    @Inject
-    io.vertx.pgclient.PgConnectOptions connectOptions;
-
-    @Inject
-    EventPublisher publisher;
-
-    @Inject
-    RelayConfig config;
-
-    @Inject
-    RelayMetrics metrics;
-
-    @Inject
-    java.time.Clock clock;
 
     @Inject
     MeterRegistry registry;
@@ -219,7 +202,7 @@ class SessionCommandsRelayTest {
         main.stop(Duration.ZERO);
         TestUser user = newUser();
         List<String> ids = new ArrayList<>();
-        RelayLoop fresh = anotherReplicasRelay("fresh");
+        RelayLoop fresh = relays.loop("fresh");
         try {
             for (int i = 0; i < 20; i++) {
                 String id = user.createSession("crash " + i);
@@ -244,7 +227,7 @@ class SessionCommandsRelayTest {
 
     @Test
     void twoRelaysOnOneDatabaseLoseNothingAndKeepEachSessionsOrder() throws Exception {
-        RelayLoop second = anotherReplicasRelay("second");
+        RelayLoop second = relays.loop("second");
         second.start();
         TestUser user = newUser();
         ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -317,10 +300,5 @@ class SessionCommandsRelayTest {
         Map<String, Received> first = new java.util.LinkedHashMap<>();
         records.forEach(record -> first.putIfAbsent(record.id(), record));
         return List.copyOf(first.values());
-    }
-
-    /** A relay of its own, not started: what another api replica runs. */
-    private RelayLoop anotherReplicasRelay(String name) {
-        return new RelayLoop(name, vertx, connectOptions, pool, publisher, config, metrics, clock);
     }
 }

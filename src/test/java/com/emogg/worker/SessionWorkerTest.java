@@ -49,9 +49,6 @@ class SessionWorkerTest {
     @Inject
     SessionWorkers workers;
 
-    @Inject
-    OtherWorkers others;
-
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
@@ -224,7 +221,7 @@ class SessionWorkerTest {
         awaitWorkerState(user, stopped, "stopped");
 
         SessionWorker first = workers.current().orElseThrow();
-        SessionWorker second = others.another("second-worker");
+        SessionWorker second = workers.worker("second-worker");
         second.start();
         try {
             first.stop();
