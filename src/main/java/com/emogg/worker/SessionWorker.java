@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 import com.emogg.platform.runtime.Traces;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -63,6 +64,7 @@ public final class SessionWorker {
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(5);
     private static final int REMEMBERED_EVENTS = 100_000;
 
+    private final WorkerIdentity identity;
     private final String workerId;
     private final Map<String, Object> kafka;
     private final String topic;
@@ -82,16 +84,18 @@ public final class SessionWorker {
     private volatile boolean healthy;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
+    private Gauge info;
     private Instant nextCommit = Instant.EPOCH;
 
-    SessionWorker(String workerId, Map<String, Object> kafka, String topic, WorkerConfig config, StreamAnalysis analysis,
+    SessionWorker(WorkerIdentity identity, Map<String, Object> kafka, String topic, WorkerConfig config, StreamAnalysis analysis,
             WorkerReports reports, DeadLetters deadLetters, ObjectMapper json, Clock clock, MeterRegistry registry, Tracer tracer) {
-        this.workerId = workerId;
+        this.identity = identity;
+        this.workerId = identity.id();
         this.kafka = kafka;
         this.topic = topic;
         this.group = config.group();
         this.deadLetters = deadLetters;
-        this.running = new RunningSessions(workerId, analysis, reports, new MediaFolders(Path.of(config.mediaDir())),
+        this.running = new RunningSessions(identity, analysis, reports, new MediaFolders(Path.of(config.mediaDir())),
                 config.heartbeatInterval(), clock.millis());
         this.stopConfirmWindow = config.stopConfirmWindow();
         this.json = json;
@@ -104,11 +108,18 @@ public final class SessionWorker {
         return workerId;
     }
 
+    public WorkerIdentity identity() {
+        return identity;
+    }
+
     public synchronized void start() {
         if (thread != null) {
             return;
         }
         stopRequested = false;
+        // one series per running worker process (bounded): its name next to the host's other metrics
+        info = Gauge.builder("emogg.worker.info", () -> 1).tags("worker", workerId, "run", identity.run())
+                .description("1 while this worker runs, named as in its reports and logs").register(registry);
         thread = new Thread(this::run, "emogg-worker-" + workerId);
         thread.setDaemon(true);
         thread.start();
@@ -123,6 +134,10 @@ public final class SessionWorker {
         synchronized (this) {
             worker = thread;
             thread = null;
+            if (info != null) {
+                registry.remove(info);
+                info = null;
+            }
         }
         if (worker == null) {
             return;
@@ -162,7 +177,7 @@ public final class SessionWorker {
         try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer = kafkaConsumer;
             kafkaConsumer.subscribe(List.of(topic), new Ownership(kafkaConsumer));
-            LOG.infof("worker %s follows %s in group %s", workerId, topic, group);
+            LOG.infof("worker %s follows %s in group %s", identity, topic, group);
             while (!stopRequested) {
                 for (ConsumerRecord<String, String> record : kafkaConsumer.poll(POLL)) {
                     handle(record);

@@ -1,11 +1,8 @@
 package com.emogg.worker;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,8 +54,8 @@ public class SessionWorkers {
     /** Starts this process's worker, as the worker role does at start-up; tests of the api role call it themselves. */
     public synchronized SessionWorker startWorker() {
         if (worker == null) {
-            worker = new SessionWorker(config.id().orElseGet(SessionWorkers::hostName), kafka, topic, config, analysis, reports, deadLetters,
-                    json, clock, registry, tracer);
+            worker = new SessionWorker(WorkerIdentity.of(config.id()), kafka, topic, config, analysis, reports, deadLetters, json, clock,
+                    registry, tracer);
             worker.start();
         }
         return worker;
@@ -80,17 +77,5 @@ public class SessionWorkers {
     /** This process's worker, or empty in the api role. */
     public Optional<SessionWorker> current() {
         return Optional.ofNullable(worker);
-    }
-
-    private static String hostName() {
-        String pod = System.getenv("HOSTNAME");
-        if (pod != null && !pod.isBlank()) {
-            return pod;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "worker-" + UUID.randomUUID().toString().substring(0, 8);
-        }
     }
 }

@@ -31,7 +31,16 @@ public final class WorkerStateRecords implements AutoCloseable {
         return id;
     }
 
-    /** A WorkerStateChanged with the given event id: a redelivery when the id was sent before. */
+    /** A WorkerStateChanged of one run of a worker, with a new event id; returns the id. */
+    public UUID report(String sessionId, String workerId, String run, String state, long seq) {
+        UUID id = UUID.randomUUID();
+        send("WorkerStateChanged", id, sessionId, """
+                {"schemaVersion":1,"sessionId":"%s","workerId":"%s","workerRun":"%s","workerState":"%s","seq":%d,"at":"%s"}"""
+                .formatted(sessionId, workerId, run, state, seq, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+        return id;
+    }
+
+    /** A WorkerStateChanged with the given event id (a redelivery when the id was sent before), without a run, as older workers send it. */
     public void resend(UUID id, String sessionId, String workerId, String state, long seq) {
         send("WorkerStateChanged", id, sessionId, """
                 {"schemaVersion":1,"sessionId":"%s","workerId":"%s","workerState":"%s","seq":%d,"at":"%s"}"""
@@ -44,6 +53,15 @@ public final class WorkerStateRecords implements AutoCloseable {
         send("WorkerHeartbeat", UUID.randomUUID(), sessionId, """
                 {"schemaVersion":1,"sessionId":"%s","workerId":"%s","workerState":"%s","seq":%d,"at":"%s"}"""
                 .formatted(sessionId, workerId, state, seq, at));
+        return at;
+    }
+
+    /** A heartbeat of one run of a worker, at a distinct instant, returned so a test can see when it was applied. */
+    public Instant heartbeat(String sessionId, String workerId, String run, String state, long seq) {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(1);
+        send("WorkerHeartbeat", UUID.randomUUID(), sessionId, """
+                {"schemaVersion":1,"sessionId":"%s","workerId":"%s","workerRun":"%s","workerState":"%s","seq":%d,"at":"%s"}"""
+                .formatted(sessionId, workerId, run, state, seq, at));
         return at;
     }
 

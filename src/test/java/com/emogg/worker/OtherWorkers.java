@@ -2,6 +2,7 @@ package com.emogg.worker;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -43,7 +44,15 @@ public class OtherWorkers {
         this.tracer = tracer;
     }
 
+    /** A worker named as a worker process is by default (no EMOGG_WORKER_ID): what a second process on this host would be. */
+    public SessionWorker another() {
+        return new SessionWorker(WorkerIdentity.of(Optional.empty()), kafka, topic, config, analysis, reports, deadLetters, json, clock,
+                registry, tracer);
+    }
+
+    /** A worker with an explicit id, as EMOGG_WORKER_ID gives one. */
     public SessionWorker another(String workerId) {
-        return new SessionWorker(workerId, kafka, topic, config, analysis, reports, deadLetters, json, clock, registry, tracer);
+        return new SessionWorker(WorkerIdentity.of(Optional.of(workerId)), kafka, topic, config, analysis, reports, deadLetters, json,
+                clock, registry, tracer);
     }
 }

@@ -4,6 +4,7 @@ import static com.emogg.testing.TestApi.newUser;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -211,6 +212,74 @@ class SessionWorkerTest {
         UUID late = send.report(id, worker, "working", 60);
         await().atMost(SOON).until(() -> !Database.rows(pool, "select 1 from processed_events where event_id = $1", late).isEmpty());
         assertEquals("stopped", workerState(id), "nothing leaves a terminal state");
+    }
+
+    /**
+     * A restart under the same explicit id is a new run: its counter starts wherever it starts, and
+     * its reports are judged by the state rules alone, never by the previous run's {@code seq}.
+     */
+    @Test
+    void seqOrdersTheReportsOfOneRunOfAWorkerOnly() {
+        TestUser user = newUser();
+        String id = Database.insertSession(pool, user.id(), user.product(), "pending", null);
+        String worker = "test-worker-" + UUID.randomUUID();
+
+        send.report(id, worker, "run-1", "working", 1_000_000);
+        awaitDatabaseState(id, "working");
+        send.report(id, worker, "run-2", "stopping", 5);          // the next run counts from less: applied all the same
+        awaitDatabaseState(id, "stopping");
+        send.report(id, worker, "run-1", "working", 2_000_000);   // the previous run, late: backwards, ignored
+        send.report(id, worker, "run-2", "stopped", 4);           // stale within its run: ignored
+        Instant marker = send.heartbeat(id, worker, "run-2", "stopping", 6); // applied after both, same partition
+        awaitHealthCheck(id, marker);
+        assertEquals("stopping", workerState(id));
+        send.report(id, worker, "run-2", "stopped", 7);
+        awaitDatabaseState(id, "stopped");
+    }
+
+    /**
+     * Two worker processes on one host with default settings (issue 18). The one started first takes
+     * the sessions of the other over, and a stop then reaches {@code stopped} in the API. Both used to
+     * be named after the host, each counting {@code seq} from its own start time, so every report of
+     * the first one, after the takeover, was dropped as older than the second one's.
+     */
+    @Test
+    void twoWorkersOfOneHostWithDefaultSettingsHandSessionsOverAndStopsAreConfirmed() {
+        TestUser user = newUser();
+        SessionWorker first = workers.current().orElseThrow();
+        SessionWorker second = others.another();
+        second.start();
+        first.stop();
+        try {
+            String id = create(user, stream.rtspUri(), false);
+            awaitWorkerState(user, id, "working");
+            await().atMost(SOON).until(() -> second.runningSessions().contains(id));
+            awaitWorkerId(id, second.id());
+
+            // the worker started first takes the session over from the one started later
+            first.start();
+            second.stop();
+            await().atMost(SOON).until(() -> first.runningSessions().contains(id));
+            awaitWorkerId(id, first.id());
+            assertEquals("working", workerState(id));
+
+            user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
+                    .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
+            awaitWorkerState(user, id, "stopped");
+        } finally {
+            second.stop();
+            first.start();
+        }
+        assertNotEquals(first.id(), second.id(), "two processes of one host never share a name");
+        for (SessionWorker worker : List.of(first, second)) {
+            assertTrue(worker.id().endsWith("-" + ProcessHandle.current().pid() + "-" + worker.identity().run()),
+                    worker.id() + ": host, process and run, readable in logs");
+        }
+    }
+
+    private void awaitWorkerId(String id, String workerId) {
+        await().atMost(SOON).until(() -> workerId.equals(
+                Database.row(pool, "select worker_id from sessions where id = $1", id).getString("worker_id")));
     }
 
     @Test
