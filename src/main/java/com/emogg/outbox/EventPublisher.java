@@ -19,11 +19,13 @@ import com.emogg.platform.runtime.Traces;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadataBuilder;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Sends recorded events to Kafka as CloudEvents 1.0 in binary mode: the JSON body as the record
- * value, the session id as the key, {@code ce_*} headers.
+ * value, the session id as the key, {@code ce_*} headers. An event without a body is a tombstone
+ * ({@link com.emogg.contract.SessionSettled}): a record whose value is null.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -57,14 +59,18 @@ public class EventPublisher {
     }
 
     private Message<String> message(PendingEvent event) {
-        OutgoingCloudEventMetadata<String> cloudEvent = OutgoingCloudEventMetadata.<String>builder()
+        OutgoingCloudEventMetadataBuilder<String> attributes = OutgoingCloudEventMetadata.<String>builder()
                 .withId(event.id().toString())
                 .withType(event.type())
                 .withSource(source)
                 .withSubject(event.sessionId())
-                .withTimestamp(event.occurredAt().atZone(ZoneOffset.UTC))
-                .withDataContentType("application/json")
-                .build();
+                .withTimestamp(event.occurredAt().atZone(ZoneOffset.UTC));
+        // a tombstone (no payload) is a Kafka record with a null value: the same ce_* headers, so it
+        // is deduped and checked like any event, but no body, hence no content type
+        if (event.payload() != null) {
+            attributes.withDataContentType("application/json");
+        }
+        OutgoingCloudEventMetadata<String> cloudEvent = attributes.build();
         OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.sessionId())
                 .build();

@@ -119,6 +119,21 @@ final class RunningSessions {
         publishView();
     }
 
+    /**
+     * Ends the task of a settled session without a report: the api settled it already, and its
+     * stop, with its removeMedia, came before (or was compacted away under a worker that lagged
+     * behind more than the topic's min.compaction.lag.ms). False when it did not run here.
+     */
+    boolean forget(String sessionId) {
+        RunningSession session = running.remove(sessionId);
+        if (session == null) {
+            return false;
+        }
+        session.task.stop();
+        publishView();
+        return true;
+    }
+
     /** Forgets the failed sessions and, when due, sends a heartbeat for every session starting or working. */
     void tick(Instant now) {
         running.values().removeIf(session -> session.state == WorkerState.FAILED);

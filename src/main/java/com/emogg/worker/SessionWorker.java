@@ -46,7 +46,9 @@ import io.opentelemetry.context.Scope;
  * starts the sessions whose last command is a start and that have not expired. A session whose
  * last command is a stop is never started. After that catch-up it follows the partition live. So
  * a worker that takes over after a rebalance or a crash resumes exactly what should run, with no
- * state other than Kafka's.
+ * state other than Kafka's. A settled session's tombstone (a record without a value, written once
+ * it reached a terminal worker state) makes the worker forget it; compaction then removes its
+ * records, so the catch-up reads what may still run rather than all history.
  *
  * <p><b>Why a plain consumer</b> rather than a Reactive Messaging {@code @Incoming} channel: the
  * catch-up needs the partition's end offset at assignment and a rewind of each newly assigned
@@ -79,6 +81,7 @@ public final class SessionWorker {
     private final Map<TopicPartition, OwnedPartition> owned = new HashMap<>();
     private final RunningSessions running;
     private final SeenCommands seen = new SeenCommands(REMEMBERED_EVENTS);
+    private final SettledSessions settled = new SettledSessions(REMEMBERED_EVENTS);
 
     private volatile boolean stopRequested;
     private volatile boolean healthy;
@@ -205,7 +208,7 @@ public final class SessionWorker {
         }
         SessionCommand command = null;
         try {
-            command = SessionCommand.read(headers(record), record.value(), json);
+            command = SessionCommand.read(headers(record), record.key(), record.value(), json);
             if (command == null) {
                 registry.counter("emogg.events.skipped", "topic", "session-commands", "type", String.valueOf(headers(record).get("ce_type")))
                         .increment();
@@ -220,9 +223,9 @@ public final class SessionWorker {
         }
         if (command != null) {
             if (!log.caughtUp()) {
-                seen.add(command.eventId());
+                remember(command);
                 log.replayed(command);
-            } else if (seen.contains(command.eventId())) {
+            } else if (command.eventId() != null && seen.contains(command.eventId())) {
                 registry.counter("emogg.worker.duplicate.commands").increment();
             } else {
                 // the trace of the request that caused the command goes on through the work and its reports
@@ -251,7 +254,7 @@ public final class SessionWorker {
     }
 
     private void live(OwnedPartition log, SessionCommand command, TopicPartition partition) {
-        seen.add(command.eventId());
+        remember(command);
         switch (log.live(command)) {
             case START -> {
                 if (!running.contains(command.sessionId())) {
@@ -259,7 +262,19 @@ public final class SessionWorker {
                 }
             }
             case STOP -> running.finish(command.sessionId(), command.removeMedia());
-            case IGNORE -> LOG.debugf("start of stopped session %s ignored", command.sessionId());
+            case FORGET -> {
+                if (running.forget(command.sessionId())) {
+                    LOG.warnf("session %s was settled while it still ran here: its task ended without its stop", command.sessionId());
+                }
+            }
+            case IGNORE -> LOG.debugf("start of stopped or settled session %s ignored", command.sessionId());
+        }
+    }
+
+    /** A tombstone written without headers has no event id: it is never taken for a duplicate. */
+    private void remember(SessionCommand command) {
+        if (command.eventId() != null) {
+            seen.add(command.eventId());
         }
     }
 
@@ -329,7 +344,7 @@ public final class SessionWorker {
             for (TopicPartition partition : partitions) {
                 long end = ends.getOrDefault(partition, 0L);
                 boolean nothingToReplay = end <= beginnings.getOrDefault(partition, 0L);
-                owned.put(partition, new OwnedPartition(end, nothingToReplay));
+                owned.put(partition, new OwnedPartition(end, nothingToReplay, settled));
                 if (nothingToReplay) {
                     empty.add(partition);
                 }

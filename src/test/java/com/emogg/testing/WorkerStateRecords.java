@@ -10,9 +10,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Sends worker reports to worker-states the way a worker would, for tests that replay and reorder them. */
+/**
+ * Sends worker reports to worker-states the way a worker would, for tests that replay and reorder
+ * them; {@link #raw} writes any record to its topic (session-commands too).
+ */
 public final class WorkerStateRecords implements AutoCloseable {
 
     private final KafkaProducer<String, String> producer;
@@ -65,12 +69,12 @@ public final class WorkerStateRecords implements AutoCloseable {
         return at;
     }
 
-    /** Any record, as is: for poison and unknown-type tests. */
-    public void raw(String sessionId, Map<String, String> headers, String value) {
+    /** Any record, as is (a null value is a tombstone): for poison, unknown-type and tombstone tests. Answers where it landed. */
+    public RecordMetadata raw(String sessionId, Map<String, String> headers, String value) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, sessionId, value);
         headers.forEach((name, content) -> record.headers().add(name, content.getBytes(StandardCharsets.UTF_8)));
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            return producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the test record was not sent", e);
         }

@@ -1,5 +1,6 @@
 package com.emogg.worker;
 
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,18 @@ public class OtherWorkers {
     /** A worker named as a worker process is by default (no EMOGG_WORKER_ID): what a second process on this host would be. */
     public SessionWorker another() {
         return new SessionWorker(WorkerIdentity.of(Optional.empty()), kafka, topic, config, analysis, reports, deadLetters, json, clock,
+                registry, tracer);
+    }
+
+    /**
+     * A default-named worker following {@code otherTopic} in a group of its own, as a worker of
+     * another deployment would: for measurements on a topic of their own ({@link TakeoverBench}).
+     */
+    public SessionWorker following(String otherTopic, String group) {
+        // every setting as configured but the group (a proxy, so a setting added later needs nothing here)
+        WorkerConfig own = (WorkerConfig) Proxy.newProxyInstance(WorkerConfig.class.getClassLoader(), new Class<?>[] {WorkerConfig.class},
+                (proxy, method, args) -> method.getName().equals("group") ? group : method.invoke(config, args));
+        return new SessionWorker(WorkerIdentity.of(Optional.empty()), kafka, otherTopic, own, analysis, reports, deadLetters, json, clock,
                 registry, tracer);
     }
 

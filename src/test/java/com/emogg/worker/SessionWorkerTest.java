@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,16 +19,22 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.emogg.contract.SessionSettled;
+import com.emogg.contract.SessionStartRequested;
 import com.emogg.contract.SessionStopRequested;
 import com.emogg.local.LoopbackStream;
 import com.emogg.testing.Database;
 import com.emogg.testing.LocalBroker;
+import com.emogg.testing.Sleep;
 import com.emogg.testing.TestApi.TestUser;
 import com.emogg.testing.TopicRecords;
 import com.emogg.testing.TopicRecords.Received;
@@ -62,19 +69,31 @@ class SessionWorkerTest {
     @ConfigProperty(name = "emogg.worker.media-dir")
     String mediaDir;
 
+    @ConfigProperty(name = "emogg.topics.session-commands")
+    String commandsTopic;
+
+    @ConfigProperty(name = "emogg.worker.group")
+    String workerGroup;
+
     @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6")
     int partitions;
 
     LoopbackStream stream;
     TopicRecords reports;
+    TopicRecords commands;
+    TopicRecords deadLetters;
     WorkerStateRecords send;
+    WorkerStateRecords injectCommands;
 
     @BeforeAll
     void start() {
         workers.startWorker();
         stream = LoopbackStream.start(0, 0);
         reports = new TopicRecords(bootstrap, workerStatesTopic);
+        commands = new TopicRecords(bootstrap, commandsTopic);
+        deadLetters = new TopicRecords(bootstrap, commandsTopic + "-dlq");
         send = new WorkerStateRecords(bootstrap, workerStatesTopic);
+        injectCommands = new WorkerStateRecords(bootstrap, commandsTopic);
     }
 
     @AfterAll
@@ -82,7 +101,10 @@ class SessionWorkerTest {
         workers.stopWorker();
         stream.close();
         reports.close();
+        commands.close();
+        deadLetters.close();
         send.close();
+        injectCommands.close();
     }
 
     private String create(TestUser user, String uri, boolean removeMedia) {
@@ -212,6 +234,46 @@ class SessionWorkerTest {
         UUID late = send.report(id, worker, "working", 60);
         await().atMost(SOON).until(() -> !Database.rows(pool, "select 1 from processed_events where event_id = $1", late).isEmpty());
         assertEquals("stopped", workerState(id), "nothing leaves a terminal state");
+    }
+
+    /**
+     * Once its worker confirmed the stop, a session is settled: its tombstone follows its stop on
+     * session-commands, and the worker forgets it. A start of it sent again later (with a new id,
+     * not a duplicate) is ignored; a tombstone without headers is read, never dead-lettered.
+     */
+    @Test
+    void aSettledSessionIsTombstonedAfterItsStopAndItsWorkerForgetsIt() throws Exception {
+        TestUser user = newUser();
+        String id = create(user, stream.rtspUri(), false);
+        awaitWorkerState(user, id, "working");
+        user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200);
+        awaitWorkerState(user, id, "stopped");
+        await().atMost(SOON).until(() -> !commands.ofType(id, SessionSettled.TYPE).isEmpty());
+        List<Received> records = commands.of(id);
+        assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE, SessionSettled.TYPE),
+                records.stream().map(Received::type).toList());
+        assertNull(records.get(2).value(), "a Kafka tombstone");
+        assertEquals(Database.row(pool, "select id from outbox where session_id = $1 and type = $2", id, SessionSettled.TYPE)
+                .getUUID("id").toString(), records.get(2).id(), "recorded in the outbox, published by the relay");
+
+        Received start = records.get(0);
+        Map<String, String> again = new java.util.HashMap<>(start.headers());
+        again.put("ce_id", UUID.randomUUID().toString());
+        again.remove("traceparent");
+        injectCommands.raw(id, again, start.value());
+        var bare = injectCommands.raw(id, Map.of(), null);
+        // the worker has read both once it committed a position past them
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicPartition partition = new TopicPartition(commandsTopic, bare.partition());
+            await().atMost(SOON).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(workerGroup).partitionsToOffsetAndMetadata().get().get(partition);
+                return committed != null && committed.offset() > bare.offset();
+            });
+        }
+        assertFalse(workers.current().orElseThrow().runningSessions().contains(id), "a settled session is never started again");
+        assertEquals(1, reportedStates(id).stream().filter("starting"::equals).count());
+        Sleep.millis(2000); // a dead letter would be sent right after the record was read
+        assertTrue(deadLetters.of(id).isEmpty(), "a tombstone is not an unreadable record");
     }
 
     /**

@@ -29,7 +29,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * rules of {@link WorkerState}: a report is applied only when the state may become the reported one
  * (forward, or the same, refreshing the health check; never out of a terminal state). A
  * {@code failed} report also finishes a session that was still active, and records its stop, so no
- * future owner resumes it.
+ * future owner resumes it. A report that makes the state terminal ({@code stopped}, {@code failed})
+ * records the session's tombstone on {@code session-commands}, after that stop.
  *
  * <p><b>Ordering by {@code seq}: within one run of one worker only.</b> {@code seq} is a counter of
  * one worker process ({@code workerId} and {@code workerRun}, new at every start): a report of that
@@ -74,7 +75,8 @@ public class WorkerStateService {
             + "and " + SessionSql.rank("previous_worker_state") + " <= " + SessionSql.rank("$5") + " "
             + "returning s.*, previous_worker_state, was_active and $5 = 'failed' as failed_active), "
             + "events as (" + Outbox.record("applied", "$10", SessionEvents.workerStateChanged("$9"),
-                    SessionEvents.stopRequested(FAILED, "$9", "failed_active"), SessionEvents.stopped(FAILED, "$9", "failed_active"))
+                    SessionEvents.stopRequested(FAILED, "$9", "failed_active"), SessionEvents.stopped(FAILED, "$9", "failed_active"),
+                    SessionEvents.settled("$9"))
             + ") select previous_worker_state, failed_active from applied";
 
     private final Pool pool;
