@@ -19,7 +19,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
  * Sends recorded events to Kafka as CloudEvents 1.0 in binary mode: the JSON body as the record
- * value, the session id as the key, {@code ce_*} headers.
+ * value, the session id as the key, {@code ce_*} headers. An event without a body is a tombstone
+ * ({@link com.emogg.contract.SessionSettled}): a record whose value is null.
  */
 @ApplicationScoped
 public class EventPublisher {

@@ -1,11 +1,8 @@
 package com.emogg.worker;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +54,7 @@ public class SessionWorkers {
     /** Starts this process's worker, as the worker role does at start-up; tests of the api role call it themselves. */
     public synchronized SessionWorker startWorker() {
         if (worker == null) {
-            worker = worker(config.id().orElseGet(SessionWorkers::hostName));
+            worker = worker(WorkerIdentity.of(config.id()), topic, config);
             worker.start();
         }
         return worker;
@@ -76,25 +73,13 @@ public class SessionWorkers {
         }
     }
 
-    /** A worker of this process's group, not started. */
-    SessionWorker worker(String workerId) {
-        return new SessionWorker(workerId, kafka, topic, config, analysis, reports, deadLetters, json, clock, registry, tracer);
+    /** A worker on this process's broker, not started: this process's own, or (tests) another on a topic or group of its own. */
+    SessionWorker worker(WorkerIdentity identity, String commandsTopic, WorkerConfig settings) {
+        return new SessionWorker(identity, kafka, commandsTopic, settings, analysis, reports, deadLetters, json, clock, registry, tracer);
     }
 
     /** This process's worker, or empty in the api role. */
     public Optional<SessionWorker> current() {
         return Optional.ofNullable(worker);
-    }
-
-    private static String hostName() {
-        String pod = System.getenv("HOSTNAME");
-        if (pod != null && !pod.isBlank()) {
-            return pod;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "worker-" + UUID.randomUUID().toString().substring(0, 8);
-        }
     }
 }

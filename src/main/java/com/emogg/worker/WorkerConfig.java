@@ -10,7 +10,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "emogg.worker")
 public interface WorkerConfig {
 
-    /** This worker's name in its reports; the host name (the pod's name on Kubernetes) when unset. */
+    /**
+     * This worker's name in its reports, logs and metrics. When unset, the host name (the pod's name
+     * on Kubernetes), the process id and the run ({@link WorkerIdentity}): unique per process and per start.
+     */
     Optional<String> id();
 
     /** The consumer group all workers share: Kafka spreads the session-commands partitions over its members. */

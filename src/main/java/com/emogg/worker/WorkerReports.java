@@ -51,16 +51,16 @@ public class WorkerReports {
     @ConfigProperty(name = "emogg.events.worker-source", defaultValue = "/emogg/workers")
     URI source;
 
-    public void stateChanged(String sessionId, String workerId, WorkerState state, long seq, String reason) {
+    public void stateChanged(String sessionId, WorkerIdentity worker, WorkerState state, long seq, String reason) {
         Instant at = clock.instant();
-        send(WorkerStateChanged.TYPE, sessionId, at, new WorkerStateChanged(WorkerStateChanged.SCHEMA_VERSION, sessionId, workerId,
-                state, seq, reason, Dates.format(at)));
+        send(WorkerStateChanged.TYPE, sessionId, at, new WorkerStateChanged(WorkerStateChanged.SCHEMA_VERSION, sessionId, worker.id(),
+                worker.run(), state, seq, reason, Dates.format(at)));
     }
 
-    public void heartbeat(String sessionId, String workerId, WorkerState state, long seq) {
+    public void heartbeat(String sessionId, WorkerIdentity worker, WorkerState state, long seq) {
         Instant at = clock.instant();
-        send(WorkerHeartbeat.TYPE, sessionId, at, new WorkerHeartbeat(WorkerHeartbeat.SCHEMA_VERSION, sessionId, workerId, state, seq,
-                Dates.format(at)));
+        send(WorkerHeartbeat.TYPE, sessionId, at, new WorkerHeartbeat(WorkerHeartbeat.SCHEMA_VERSION, sessionId, worker.id(), worker.run(),
+                state, seq, Dates.format(at)));
     }
 
     private void send(String type, String sessionId, Instant at, Object body) {

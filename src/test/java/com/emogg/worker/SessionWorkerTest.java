@@ -4,7 +4,9 @@ import static com.emogg.testing.TestApi.newUser;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,16 +19,22 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.emogg.contract.SessionSettled;
+import com.emogg.contract.SessionStartRequested;
 import com.emogg.contract.SessionStopRequested;
 import com.emogg.local.LoopbackStream;
 import com.emogg.testing.Database;
 import com.emogg.testing.LocalBroker;
+import com.emogg.testing.Sleep;
 import com.emogg.testing.TestApi.TestUser;
 import com.emogg.testing.TopicRecords;
 import com.emogg.testing.TopicRecords.Received;
@@ -49,6 +57,9 @@ class SessionWorkerTest {
     @Inject
     SessionWorkers workers;
 
+    @Inject
+    OtherWorkers others;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
@@ -58,19 +69,31 @@ class SessionWorkerTest {
     @ConfigProperty(name = "emogg.worker.media-dir")
     String mediaDir;
 
+    @ConfigProperty(name = "emogg.topics.session-commands")
+    String commandsTopic;
+
+    @ConfigProperty(name = "emogg.worker.group")
+    String workerGroup;
+
     @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6")
     int partitions;
 
     LoopbackStream stream;
     TopicRecords reports;
+    TopicRecords commands;
+    TopicRecords deadLetters;
     WorkerStateRecords send;
+    WorkerStateRecords injectCommands;
 
     @BeforeAll
     void start() {
         workers.startWorker();
         stream = LoopbackStream.start(0, 0);
         reports = new TopicRecords(bootstrap, workerStatesTopic);
+        commands = new TopicRecords(bootstrap, commandsTopic);
+        deadLetters = new TopicRecords(bootstrap, commandsTopic + "-dlq");
         send = new WorkerStateRecords(bootstrap, workerStatesTopic);
+        injectCommands = new WorkerStateRecords(bootstrap, commandsTopic);
     }
 
     @AfterAll
@@ -78,7 +101,10 @@ class SessionWorkerTest {
         workers.stopWorker();
         stream.close();
         reports.close();
+        commands.close();
+        deadLetters.close();
         send.close();
+        injectCommands.close();
     }
 
     private String create(TestUser user, String uri, boolean removeMedia) {
@@ -210,6 +236,114 @@ class SessionWorkerTest {
         assertEquals("stopped", workerState(id), "nothing leaves a terminal state");
     }
 
+    /**
+     * Once its worker confirmed the stop, a session is settled: its tombstone follows its stop on
+     * session-commands, and the worker forgets it. A start of it sent again later (with a new id,
+     * not a duplicate) is ignored; a tombstone without headers is read, never dead-lettered.
+     */
+    @Test
+    void aSettledSessionIsTombstonedAfterItsStopAndItsWorkerForgetsIt() throws Exception {
+        TestUser user = newUser();
+        String id = create(user, stream.rtspUri(), false);
+        awaitWorkerState(user, id, "working");
+        user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200);
+        awaitWorkerState(user, id, "stopped");
+        await().atMost(SOON).until(() -> !commands.ofType(id, SessionSettled.TYPE).isEmpty());
+        List<Received> records = commands.of(id);
+        assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE, SessionSettled.TYPE),
+                records.stream().map(Received::type).toList());
+        assertNull(records.get(2).value(), "a Kafka tombstone");
+        assertEquals(Database.row(pool, "select id from outbox where session_id = $1 and type = $2", id, SessionSettled.TYPE)
+                .getUUID("id").toString(), records.get(2).id(), "recorded in the outbox, published by the relay");
+
+        Received start = records.get(0);
+        Map<String, String> again = new java.util.HashMap<>(start.headers());
+        again.put("ce_id", UUID.randomUUID().toString());
+        again.remove("traceparent");
+        injectCommands.raw(id, again, start.value());
+        var bare = injectCommands.raw(id, Map.of(), null);
+        // the worker has read both once it committed a position past them
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicPartition partition = new TopicPartition(commandsTopic, bare.partition());
+            await().atMost(SOON).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(workerGroup).partitionsToOffsetAndMetadata().get().get(partition);
+                return committed != null && committed.offset() > bare.offset();
+            });
+        }
+        assertFalse(workers.current().orElseThrow().runningSessions().contains(id), "a settled session is never started again");
+        assertEquals(1, reportedStates(id).stream().filter("starting"::equals).count());
+        Sleep.millis(2000); // a dead letter would be sent right after the record was read
+        assertTrue(deadLetters.of(id).isEmpty(), "a tombstone is not an unreadable record");
+    }
+
+    /**
+     * A restart under the same explicit id is a new run: its counter starts wherever it starts, and
+     * its reports are judged by the state rules alone, never by the previous run's {@code seq}.
+     */
+    @Test
+    void seqOrdersTheReportsOfOneRunOfAWorkerOnly() {
+        TestUser user = newUser();
+        String id = Database.insertSession(pool, user.id(), user.product(), "pending", null);
+        String worker = "test-worker-" + UUID.randomUUID();
+
+        send.report(id, worker, "run-1", "working", 1_000_000);
+        awaitDatabaseState(id, "working");
+        send.report(id, worker, "run-2", "stopping", 5);          // the next run counts from less: applied all the same
+        awaitDatabaseState(id, "stopping");
+        send.report(id, worker, "run-1", "working", 2_000_000);   // the previous run, late: backwards, ignored
+        send.report(id, worker, "run-2", "stopped", 4);           // stale within its run: ignored
+        Instant marker = send.heartbeat(id, worker, "run-2", "stopping", 6); // applied after both, same partition
+        awaitHealthCheck(id, marker);
+        assertEquals("stopping", workerState(id));
+        send.report(id, worker, "run-2", "stopped", 7);
+        awaitDatabaseState(id, "stopped");
+    }
+
+    /**
+     * Two worker processes on one host with default settings (issue 18). The one started first takes
+     * the sessions of the other over, and a stop then reaches {@code stopped} in the API. Both used to
+     * be named after the host, each counting {@code seq} from its own start time, so every report of
+     * the first one, after the takeover, was dropped as older than the second one's.
+     */
+    @Test
+    void twoWorkersOfOneHostWithDefaultSettingsHandSessionsOverAndStopsAreConfirmed() {
+        TestUser user = newUser();
+        SessionWorker first = workers.current().orElseThrow();
+        SessionWorker second = others.another();
+        second.start();
+        first.stop();
+        try {
+            String id = create(user, stream.rtspUri(), false);
+            awaitWorkerState(user, id, "working");
+            await().atMost(SOON).until(() -> second.runningSessions().contains(id));
+            awaitWorkerId(id, second.id());
+
+            // the worker started first takes the session over from the one started later
+            first.start();
+            second.stop();
+            await().atMost(SOON).until(() -> first.runningSessions().contains(id));
+            awaitWorkerId(id, first.id());
+            assertEquals("working", workerState(id));
+
+            user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
+                    .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
+            awaitWorkerState(user, id, "stopped");
+        } finally {
+            second.stop();
+            first.start();
+        }
+        assertNotEquals(first.id(), second.id(), "two processes of one host never share a name");
+        for (SessionWorker worker : List.of(first, second)) {
+            assertTrue(worker.id().endsWith("-" + ProcessHandle.current().pid() + "-" + worker.identity().run()),
+                    worker.id() + ": host, process and run, readable in logs");
+        }
+    }
+
+    private void awaitWorkerId(String id, String workerId) {
+        await().atMost(SOON).until(() -> workerId.equals(
+                Database.row(pool, "select worker_id from sessions where id = $1", id).getString("worker_id")));
+    }
+
     @Test
     void aSecondWorkerResumesTheRunningSessionsOfAWorkerThatDiedAndNotTheStoppedOnes() {
         TestUser user = newUser();
@@ -221,7 +355,7 @@ class SessionWorkerTest {
         awaitWorkerState(user, stopped, "stopped");
 
         SessionWorker first = workers.current().orElseThrow();
-        SessionWorker second = workers.worker("second-worker");
+        SessionWorker second = others.another("second-worker");
         second.start();
         try {
             first.stop();
