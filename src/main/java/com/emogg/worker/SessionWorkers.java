@@ -54,7 +54,7 @@ public class SessionWorkers {
     /** Starts this process's worker, as the worker role does at start-up; tests of the api role call it themselves. */
     public synchronized SessionWorker startWorker() {
         if (worker == null) {
-            worker = worker(WorkerIdentity.of(config.id()), topic, config);
+            worker = worker(WorkerIdentity.of(config.id()), topic, config, analysis);
             worker.start();
         }
         return worker;
@@ -73,9 +73,12 @@ public class SessionWorkers {
         }
     }
 
-    /** A worker on this process's broker, not started: this process's own, or (tests) another on a topic or group of its own. */
-    SessionWorker worker(WorkerIdentity identity, String commandsTopic, WorkerConfig settings) {
-        return new SessionWorker(identity, kafka, commandsTopic, settings, analysis, reports, deadLetters, json, clock, registry, tracer);
+    /**
+     * A worker on this process's broker, not started: this process's own, or (tests) another one, on
+     * a topic or in a group of its own, or running another analysis.
+     */
+    SessionWorker worker(WorkerIdentity identity, String commandsTopic, WorkerConfig settings, StreamAnalysis work) {
+        return new SessionWorker(identity, kafka, commandsTopic, settings, work, reports, deadLetters, json, clock, registry, tracer);
     }
 
     /** This process's worker, or empty in the api role. */

@@ -1,7 +1,10 @@
 package com.emogg.worker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+
+import com.emogg.platform.net.IpNetwork;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -35,6 +38,14 @@ public interface WorkerConfig {
      */
     @WithDefault("PT2M")
     Duration stopConfirmWindow();
+
+    /**
+     * Networks a stream may be on besides the internet ({@code EMOGG_WORKER_ALLOWED_NETWORKS},
+     * comma-separated CIDRs), for cameras on private networks. Unset, a worker connects to public
+     * addresses only ({@link com.emogg.platform.net.StreamAddresses}). The api reads the same setting
+     * to judge address literals at create.
+     */
+    Optional<List<IpNetwork>> allowedNetworks();
 
     Probe probe();
 

@@ -18,8 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A worker runs on Kafka alone: the packaged jar started with nothing but {@code EMOGG_ROLE=worker}
- * and {@code KAFKA_BOOTSTRAP_SERVERS} (and its port) starts, becomes ready, runs a session and stops
- * it, with no database setting, no admin token and none of the api's endpoints.
+ * and {@code KAFKA_BOOTSTRAP_SERVERS} (and its port, and the network of the test's loopback stream)
+ * starts, becomes ready, runs a session and stops it, with no database setting, no admin token and
+ * none of the api's endpoints.
  */
 class WorkerWithoutDatabaseIT {
 
@@ -32,7 +33,9 @@ class WorkerWithoutDatabaseIT {
             this.servers = servers;
             AppProcess api = servers.app("api", "api");
             api.start();
-            AppProcess worker = servers.app("worker", "worker").only("EMOGG_ROLE", "KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT");
+            // its port, and the loopback network of this test's stream, which workers refuse by default
+            AppProcess worker = servers.app("worker", "worker").only("EMOGG_ROLE", "KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT",
+                    "EMOGG_WORKER_ALLOWED_NETWORKS");
             worker.start();
 
             awaitStatus(worker, "/q/health/ready", 200, Duration.ofSeconds(60));

@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -32,6 +35,7 @@ import com.emogg.contract.SessionSettled;
 import com.emogg.contract.SessionStartRequested;
 import com.emogg.contract.SessionStopRequested;
 import com.emogg.local.LoopbackStream;
+import com.emogg.testing.CountingListener;
 import com.emogg.testing.Database;
 import com.emogg.testing.LocalBroker;
 import com.emogg.testing.Sleep;
@@ -179,6 +183,58 @@ class SessionWorkerTest {
         assertTrue(field(failed, "reason").contains("404"), field(failed, "reason"));
         // a failed session can be deleted
         user.call().when().delete("/v1/sessions/" + missing).then().statusCode(204);
+    }
+
+    /**
+     * Issue 17's scan, end to end: sessions created through the API on the machine itself (the API
+     * lets them through, since the tests' settings allow loopback), run by a worker whose allowed
+     * networks are the production default (none). Each one ends failed with one and the same reason,
+     * whether the port has a listener or not, and the listener never sees a connection. Then the
+     * control: the same kind of session, run by a worker whose allowed networks hold loopback (the
+     * tests' settings), does connect.
+     */
+    @Test
+    void aWorkerRefusesStreamsOnTheMachineItselfAlikeAndConnectsWhereItsNetworkIsAllowed() {
+        TestUser user = newUser();
+        SessionWorker usual = workers.current().orElseThrow();
+        StreamProbe publicOnly = others.probeAllowing(List.of());
+        SessionWorker refusing = others.another("refusing-worker", publicOnly);
+        try (CountingListener listener = new CountingListener()) {
+            List<String> ids = new ArrayList<>();
+            refusing.start();
+            usual.stop();
+            try {
+                for (int port : new int[] {listener.port(), CountingListener.closedPort()}) {
+                    for (String target : List.of("rtsp://127.0.0.1:%d/cam", "rtsp://localhost:%d/cam", "rtmp://127.0.0.2:%d/live/key",
+                            "rtsp://[::ffff:127.0.0.1]:%d/cam", "rtsp://[::1]:%d/cam", "rtsp://2130706433:%d/cam")) {
+                        ids.add(create(user, String.format(target, port), false));
+                    }
+                }
+                for (String id : ids) {
+                    awaitWorkerState(user, id, "failed");
+                    assertEquals("refusing-worker", Database.row(pool, "select worker_id from sessions where id = $1", id)
+                            .getString("worker_id"));
+                }
+                Set<String> reasons = ids.stream().map(this::failedReason).collect(Collectors.toSet());
+                assertEquals(Set.of(HostResolver.RefusedAddress.REASON), reasons, "one reason, open port or closed, whatever the spelling");
+                assertEquals(0, listener.accepted(), "no connection reached the listener");
+            } finally {
+                refusing.stop();
+                publicOnly.close();
+                usual.start();
+            }
+
+            String allowed = create(user, "rtsp://127.0.0.2:" + listener.port() + "/cam", false);
+            awaitWorkerState(user, allowed, "failed"); // the listener speaks no RTSP
+            assertFalse(HostResolver.RefusedAddress.REASON.equals(failedReason(allowed)), failedReason(allowed));
+            assertTrue(listener.accepted() >= 1, "the allowed network was reached");
+        }
+    }
+
+    private String failedReason(String id) {
+        return await().atMost(SOON).until(() -> reports.ofType(id, "WorkerStateChanged").stream()
+                .filter(record -> "failed".equals(field(record, "workerState"))).map(record -> field(record, "reason"))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
     }
 
     @Test
