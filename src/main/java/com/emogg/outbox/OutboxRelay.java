@@ -9,6 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.interceptor.Interceptor;
 
+import com.emogg.platform.database.Database;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,10 +29,10 @@ public class OutboxRelay {
     private final PgConnectOptions connectOptions;
     private volatile RelayLoop relay;
 
-    public OutboxRelay(Vertx vertx, Pool pool, EventPublisher publisher, RelayConfig config, RelayMetrics metrics, Clock clock,
+    public OutboxRelay(Vertx vertx, Database database, EventPublisher publisher, RelayConfig config, RelayMetrics metrics, Clock clock,
             PgConnectOptions connectOptions) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.pool = database.pool();
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
@@ -41,7 +43,7 @@ public class OutboxRelay {
     /** Starts the relay (unless switched off); called at start-up in the api role. */
     public synchronized void start() {
         if (config.enabled() && relay == null) {
-            relay = new RelayLoop("main", vertx, connectOptions, pool, publisher, config, metrics, clock);
+            relay = loop("main");
             relay.start();
         }
     }
@@ -55,6 +57,11 @@ public class OutboxRelay {
         if (running != null) {
             running.stop(config.drainTimeout());
         }
+    }
+
+    /** A relay loop on this process's connections, not started. */
+    RelayLoop loop(String name) {
+        return new RelayLoop(name, vertx, connectOptions, pool, publisher, config, metrics, clock);
     }
 
     /** This process's relay, or empty in the worker role or when switched off. */

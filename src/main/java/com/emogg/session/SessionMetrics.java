@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.emogg.contract.StopReason;
 import com.emogg.contract.WireValue;
 import com.emogg.contract.WorkerState;
+import com.emogg.platform.database.Database;
 import com.emogg.platform.runtime.OutsideApiRole;
 
 import io.micrometer.core.instrument.Counter;
@@ -38,9 +39,9 @@ public class SessionMetrics {
     private final Timer reportLag;
     private final Map<SessionState, Map<WorkerState, AtomicLong>> counts = new EnumMap<>(SessionState.class);
 
-    public SessionMetrics(MeterRegistry registry, Pool pool) {
+    public SessionMetrics(MeterRegistry registry, Database database) {
         this.registry = registry;
-        this.pool = pool;
+        this.pool = database.pool();
         this.reportLag = Timer.builder("emogg.worker.report.lag")
                 .description("From a worker's report to its application by the api")
                 .publishPercentileHistogram()

@@ -15,6 +15,7 @@ import com.emogg.contract.WorkerState;
 import com.emogg.platform.Dates;
 import com.emogg.platform.ObjectIds;
 import com.emogg.platform.auth.Caller;
+import com.emogg.platform.database.Database;
 import com.emogg.platform.idempotency.IdempotentRequest;
 import com.emogg.platform.idempotency.IdempotentRequests;
 import com.emogg.platform.idempotency.Replayable;
@@ -40,9 +41,9 @@ public class SessionService {
     private final Clock clock;
     private final Duration maxLifetime;
 
-    public SessionService(Pool pool, SessionStore store, IdempotentRequests idempotency, SessionMetrics metrics, Clock clock,
+    public SessionService(Database database, SessionStore store, IdempotentRequests idempotency, SessionMetrics metrics, Clock clock,
             @ConfigProperty(name = "emogg.session.max-lifetime", defaultValue = "PT24H") Duration maxLifetime) {
-        this.pool = pool;
+        this.pool = database.pool();
         this.store = store;
         this.idempotency = idempotency;
         this.metrics = metrics;

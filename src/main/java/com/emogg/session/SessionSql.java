@@ -110,7 +110,8 @@ public final class SessionSql {
      * duration frozen ({@code at}, an SQL expression); a {@code pending} one is {@code stopped} at
      * once (nothing picked it up), a running worker gets {@code stopping} until it confirms, and
      * {@code stop_requested_at} starts the reconciler's deadline. With its command, its
-     * {@code SessionStopped} and its {@code SessionWorkerStateChanged}. Returns the stopped sessions.
+     * {@code SessionStopped} and its {@code SessionWorkerStateChanged}, and, for one {@code stopped}
+     * at once, its tombstone after the command. Returns the stopped sessions.
      */
     public static String stop(String select, String reason, String at, String traceparent) {
         return "with " + stopping(select, reason, at, traceparent) + " select " + COLUMNS + " from stopped";
@@ -125,7 +126,7 @@ public final class SessionSql {
                 + "stop_requested_at = " + at + ", stop_attempts = 1 "
                 + "from previous where s.id = previous_id returning " + COLUMNS + ", previous_worker_state), "
                 + "events as (" + Outbox.record("stopped", traceparent, SessionEvents.stopRequested(reason, at, null),
-                        SessionEvents.stopped(reason, at, null), SessionEvents.workerStateChanged(at)) + ")";
+                        SessionEvents.stopped(reason, at, null), SessionEvents.workerStateChanged(at), SessionEvents.settled(at)) + ")";
     }
 
     /** {@code expression}'s rank in the progress order of worker states. */

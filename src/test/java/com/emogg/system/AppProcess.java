@@ -49,6 +49,7 @@ final class AppProcess {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private volatile Process process;
+    private boolean bare;
     /** Set from the moment a (re)start is decided until the process is ready, so nobody starts it twice. */
     private volatile boolean starting;
 
@@ -63,10 +64,14 @@ final class AppProcess {
         this.children = children;
         this.marker = "crash.role=app-" + runName + "-" + name;
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        if (!"worker".equals(role)) {
+            // as deploy/ does it: a worker gets no database and no admin token
+            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl());
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
+            env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+            env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+            env.put("EMOGG_ADMIN_TOKEN", ADMIN_TOKEN);
+        }
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap());
         env.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
         env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
@@ -74,7 +79,6 @@ final class AppProcess {
         env.put("KAFKA_AUTO_COMMIT_INTERVAL_MS", "1000");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("EMOGG_ROLE", role);
-        env.put("EMOGG_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("EMOGG_WORKER_MEDIA_DIR", runDir.resolve("media-" + name).toString());
         env.put("EMOGG_RATE_LIMIT_ENABLED", "false");
         env.put("EMOGG_WORKER_ID", runName + "-" + name);
@@ -83,10 +87,22 @@ final class AppProcess {
         env.put("EMOGG_RECONCILER_HEARTBEAT_DEADLINE", "PT30S");
         env.put("EMOGG_WORKER_HEARTBEAT_INTERVAL", "PT2S");
         env.put("EMOGG_WORKER_PROBE_INTERVAL", "PT1S");
+        // the packaged jar runs in prod mode, which refuses loopback streams; the matrix's streams are on loopback
+        env.put("EMOGG_WORKER_ALLOWED_NETWORKS", "127.0.0.0/8");
         env.put("EMOGG_RELAY_POLL_INTERVAL", "PT0.2S");
         env.put("EMOGG_RELAY_LEADER_RETRY", "PT1S");
         env.put("EMOGG_RELAY_BACKOFF_MAX", "PT2S");
         this.environment = env;
+    }
+
+    /**
+     * Only these settings of the environment, and nothing inherited from the test's own (but the
+     * path to the executables): what an operator gives a process that needs nothing else.
+     */
+    AppProcess only(String... names) {
+        environment.keySet().retainAll(List.of(names));
+        bare = true;
+        return this;
     }
 
     /** One more setting of the environment, for the next start. */
@@ -128,6 +144,11 @@ final class AppProcess {
         List<String> command = new ArrayList<>(List.of(TestClasspath.javaBinary(), "-Xmx384m", "-D" + marker, "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (bare) {
+            String path = builder.environment().get("PATH");
+            builder.environment().clear();
+            builder.environment().put("PATH", path);
+        }
         builder.environment().putAll(environment);
         try {
             Files.writeString(log, "---- " + Instant.now() + " start " + name + " (" + role + ")\n",

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.emogg.platform.database.Database;
 import com.emogg.platform.database.PostgresNotifications;
 
 import io.smallrye.mutiny.Uni;
@@ -38,9 +39,9 @@ public class Authenticator {
     private final long ttlNanos;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public Authenticator(Pool pool, PostgresNotifications notifications,
+    public Authenticator(Database database, PostgresNotifications notifications,
             @ConfigProperty(name = "emogg.auth.cache-ttl", defaultValue = "PT30S") Duration ttl) {
-        this.pool = pool;
+        this.pool = database.pool();
         this.notifications = notifications;
         this.ttlNanos = ttl.toNanos();
         if (ttlNanos > 0) {

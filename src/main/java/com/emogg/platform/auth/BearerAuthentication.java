@@ -13,10 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import com.emogg.platform.http.ErrorBody;
-import com.emogg.platform.http.ErrorMappers;
 import com.emogg.platform.ratelimit.Quota;
 import com.emogg.platform.ratelimit.RateLimiter;
-import com.emogg.platform.runtime.Role;
 
 import io.smallrye.mutiny.Uni;
 
@@ -33,14 +31,12 @@ public class BearerAuthentication {
     private final RateLimiter rateLimiter;
     private final CurrentCaller currentCaller;
     private final Optional<String> adminToken;
-    private final boolean servesApi;
 
-    public BearerAuthentication(Authenticator authenticator, RateLimiter rateLimiter, CurrentCaller currentCaller, Role role,
+    public BearerAuthentication(Authenticator authenticator, RateLimiter rateLimiter, CurrentCaller currentCaller,
             @ConfigProperty(name = "emogg.admin-token") Optional<String> adminToken) {
         this.authenticator = authenticator;
         this.rateLimiter = rateLimiter;
         this.currentCaller = currentCaller;
-        this.servesApi = role.servesApi();
         this.adminToken = adminToken.filter(token -> !token.isBlank());
     }
 
@@ -49,10 +45,6 @@ public class BearerAuthentication {
         String path = request.getUriInfo().getPath();
         boolean admin = path.startsWith("/admin/");
         boolean user = path.startsWith("/v1/") || path.equals("/v1");
-        if ((admin || user) && !servesApi) {
-            // a worker process serves health and metrics only
-            return Uni.createFrom().item(ErrorMappers.respond(404, ErrorBody.of(404, "Not found")));
-        }
         if (admin) {
             String token = bearer(request);
             boolean valid = token != null && adminToken.map(expected -> Tokens.matches(token, expected)).orElse(false);

@@ -8,8 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.emogg.platform.Dates;
 import com.emogg.platform.ObjectIds;
+import com.emogg.platform.database.Database;
 import com.emogg.platform.http.ApiException;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,14 +30,15 @@ public class TokenService {
     private static final String REVOKE = "update api_tokens set revoked_at = coalesce(revoked_at, $2) where id = $1 returning token_hash";
 
     /** What a client gets once, at creation; the token itself is never shown again. */
+    @RegisterForReflection
     public record IssuedToken(String id, String token, String user, String product) {
     }
 
     private final Pool pool;
     private final Clock clock;
 
-    public TokenService(Pool pool, Clock clock) {
-        this.pool = pool;
+    public TokenService(Database database, Clock clock) {
+        this.pool = database.pool();
         this.clock = clock;
     }
 

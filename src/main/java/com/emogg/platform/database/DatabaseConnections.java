@@ -17,9 +17,11 @@ import io.vertx.pgclient.PgConnectOptions;
 public class DatabaseConnections {
 
     @Produces
-    PgConnectOptions options(@ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+    PgConnectOptions options(@ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        // optional: a worker has no database, and Quarkus checks every injection point at start
+        String url = reactiveUrl.orElseThrow(() -> new IllegalStateException("no database is configured in this role"));
         PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.emogg.platform.Dates;
+import com.emogg.platform.database.Database;
 import com.emogg.platform.http.ErrorBody;
 import com.emogg.platform.runtime.OutsideApiRole;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,9 +64,9 @@ public class IdempotentRequests {
     private final Clock clock;
     private final Duration retention;
 
-    public IdempotentRequests(Pool pool, ObjectMapper json, Clock clock,
+    public IdempotentRequests(Database database, ObjectMapper json, Clock clock,
             @ConfigProperty(name = "emogg.idempotency.retention", defaultValue = "PT24H") Duration retention) {
-        this.pool = pool;
+        this.pool = database.pool();
         this.json = json;
         this.clock = clock;
         this.retention = retention;

@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.LongAdder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+
+import com.emogg.platform.database.Database;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -53,7 +56,12 @@ public class RateLimiter {
     private volatile long sweeper = -1;
     private volatile boolean closed;
 
-    /** {@code database}: this replica's pool; a test builds a second limiter on a pool of its own, as another replica. */
+    @Inject
+    public RateLimiter(Database database, RateLimitConfig config, Vertx vertx, MeterRegistry registry) {
+        this(database.pool(), config, vertx, registry);
+    }
+
+    /** On a pool of its own: what another replica would be, for a test. */
     public RateLimiter(Pool database, RateLimitConfig config, Vertx vertx, MeterRegistry registry) {
         this.config = config;
         this.terms = Terms.of(config);

@@ -12,7 +12,8 @@ import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
 
 /**
- * Derives the messaging switches of a role from {@code EMOGG_ROLE}, so operators set one variable.
+ * Derives what a role switches on and off from {@code EMOGG_ROLE}, so operators set one variable:
+ * the datasource (only the api has one) and the Kafka channels of each side.
  * (The environment-variable form of a channel key with a dash, such as
  * {@code MP_MESSAGING_INCOMING_WORKER_STATES_IN_ENABLED}, is ambiguous to the config system.)
  * A low ordinal: an explicit setting still wins.
@@ -30,9 +31,21 @@ public final class RoleConfigSourceFactory implements ConfigSourceFactory {
         } catch (IllegalArgumentException e) {
             return List.of(); // RoleConfig refuses to start with the message
         }
+        String api = Boolean.toString(role.servesApi());
+        String worker = Boolean.toString(role.runsWorkers());
+        // Both values are always given: the factory also runs at build time, and what it says there is
+        // recorded as a default, which the value it gives at run time must override either way.
         return List.of(new PropertiesConfigSource(Map.of(
-                // the api applies the workers' reports
-                "mp.messaging.incoming.worker-states-in.enabled", Boolean.toString(role.servesApi())),
+                // only the api has a database: a worker runs on Kafka alone (no pool, no Flyway)
+                "quarkus.datasource.active", api,
+                // the api applies the workers' reports, and publishes commands, facts and watermarks
+                "mp.messaging.incoming.worker-states-in.enabled", api,
+                "mp.messaging.outgoing.session-commands.enabled", api,
+                "mp.messaging.outgoing.session-events.enabled", api,
+                "mp.messaging.outgoing.report-watermarks.enabled", api,
+                // the worker reports, and sets aside the commands it cannot read
+                "mp.messaging.outgoing.worker-states.enabled", worker,
+                "mp.messaging.outgoing.session-commands-dlq.enabled", worker),
                 "emogg-role", ORDINAL));
     }
 

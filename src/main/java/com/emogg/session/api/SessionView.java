@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The Session object of the Emogg API, field by field. The stream URI is not part of it. */
 @Schema(name = "Session", example = """
         {"_id": "65ea1530bb50af72b6e3dc1e", "name": "Lobby camera", "type": "live_analysis", "state": "active",
@@ -23,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
          "meta": {"expires": "2024-04-02T10:30:00.000Z", "healthCheck": "2024-04-01T10:30:10.120Z", "workerState": "working"},
          "product": "65ea14f0bb50af72b6e3dc11", "user": "65ea14f0bb50af72b6e3dc10", "version": 3}""")
 @JsonPropertyOrder({"_id", "name", "type", "state", "timestamp", "duration", "config", "sources", "meta", "product", "user", "version"})
+// written by hand too (responses kept for Idempotency-Key): a native image must keep it reflectable
+@RegisterForReflection(targets = {SessionView.class, SessionView.Config.class, SessionView.Source.class, SessionView.Meta.class})
 public record SessionView(
         @JsonProperty("_id") @Schema(description = "24 lowercase hex characters", pattern = "^[0-9a-f]{24}$") String id,
         String name,

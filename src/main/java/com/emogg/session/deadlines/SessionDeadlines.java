@@ -9,8 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.emogg.contract.StopReason;
+import com.emogg.contract.WorkerState;
 import com.emogg.outbox.Outbox;
 import com.emogg.platform.Dates;
+import com.emogg.platform.database.Database;
 import com.emogg.session.Session;
 import com.emogg.session.SessionEvents;
 import com.emogg.session.SessionMetrics;
@@ -51,7 +53,8 @@ public class SessionDeadlines {
     /**
      * $1 now, $2 attempts, $3 stop deadline, $4 silent since, $5 limit. A silent worker's session is
      * lost; one that was still active also gets a stop ({@code stop_requested_at} was null), so no new
-     * owner resumes it. Answers the lost sessions, each with whether it was active.
+     * owner resumes it, and every one its tombstone, after that stop. Answers the lost sessions, each
+     * with whether it was active.
      */
     private static final String LOSE = "with lost as (select id as lost_id, stop_requested_at is null as was_active, "
             + "worker_state as previous_worker_state from sessions where "
@@ -62,7 +65,8 @@ public class SessionDeadlines {
             + "stop_requested_at = coalesce(stop_requested_at, $1) from lost where s.id = lost_id returning " + SessionSql.COLUMNS
             + ", was_active, previous_worker_state), "
             + "events as (" + Outbox.record("stopped", "null", SessionEvents.stopRequested(LOST, "$1", "was_active"),
-                    SessionEvents.stopped(LOST, "$1", "was_active"), SessionEvents.workerStateChanged("$1")) + ") "
+                    SessionEvents.stopped(LOST, "$1", "was_active"), SessionEvents.workerStateChanged("$1"), SessionEvents.settled("$1"))
+            + ") "
             + "select " + SessionSql.COLUMNS + ", was_active from stopped";
 
     /** The column of LOSE's {@code was_active}, after the session's. */
@@ -74,8 +78,8 @@ public class SessionDeadlines {
     private final SessionMetrics metrics;
     private final Clock clock;
 
-    public SessionDeadlines(Pool pool, DeadlineConfig config, ReportWatermarks watermarks, SessionMetrics metrics, Clock clock) {
-        this.pool = pool;
+    public SessionDeadlines(Database database, DeadlineConfig config, ReportWatermarks watermarks, SessionMetrics metrics, Clock clock) {
+        this.pool = database.pool();
         this.config = config;
         this.watermarks = watermarks;
         this.metrics = metrics;
@@ -118,7 +122,10 @@ public class SessionDeadlines {
                     for (var row : rows) {
                         stopped += row.getBoolean(WAS_ACTIVE) ? 1 : 0;
                     }
-                    lost.forEach(session -> LOG.infof("session %s lost: its worker stopped answering", session.id()));
+                    lost.forEach(session -> {
+                        LOG.infof("session %s lost: its worker stopped answering", session.id());
+                        metrics.workerStateChanged(WorkerState.LOST);
+                    });
                     metrics.stopped(StopReason.WORKER_LOST, stopped);
                     return lost.size();
                 });

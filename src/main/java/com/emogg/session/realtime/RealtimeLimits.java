@@ -7,8 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.emogg.platform.runtime.Role;
-
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
@@ -27,20 +25,14 @@ public class RealtimeLimits implements HttpUpgradeCheck {
     private final SlidingWindow messages;
     private final Map<String, AtomicInteger> subscriptions = new ConcurrentHashMap<>();
 
-    private final boolean servesApi;
-
-    public RealtimeLimits(RealtimeConfig config, Role role) {
+    public RealtimeLimits(RealtimeConfig config) {
         this.config = config;
-        this.servesApi = role.servesApi();
         this.connections = new SlidingWindow(config.connectionsPerMinute(), MINUTE);
         this.messages = new SlidingWindow(config.messagesPerMinute(), MINUTE);
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        if (!servesApi) {
-            return CheckResult.rejectUpgrade(404); // a worker serves health and metrics only
-        }
         var address = context.httpRequest().remoteAddress();
         String ip = address == null ? "unknown" : address.hostAddress();
         return connections.tryAcquire(ip, System.nanoTime()) ? CheckResult.permitUpgrade()

@@ -7,6 +7,8 @@ import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.emogg.platform.database.Database;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,8 +33,8 @@ public class ReportWatermarks {
 
     private final Pool pool;
 
-    public ReportWatermarks(Pool pool) {
-        this.pool = pool;
+    public ReportWatermarks(Database database) {
+        this.pool = database.pool();
     }
 
     /** Every report written to {@code partition} before {@code at} has been applied. */

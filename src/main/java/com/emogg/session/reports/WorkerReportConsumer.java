@@ -20,6 +20,7 @@ import com.emogg.platform.ObjectIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -30,6 +31,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * dead-letter topic, and a database outage is waited out rather than dropping reports.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = {WorkerStateChanged.class, WorkerHeartbeat.class, ReportWatermark.class})
 public class WorkerReportConsumer {
 
     private static final Logger LOG = Logger.getLogger(WorkerReportConsumer.class);
@@ -104,13 +106,13 @@ public class WorkerReportConsumer {
         if (WorkerStateChanged.TYPE.equals(type)) {
             WorkerStateChanged changed = json.readValue(payload, WorkerStateChanged.class);
             return changed.schemaVersion() != WorkerStateChanged.SCHEMA_VERSION ? null
-                    : valid(new WorkerReport(changed.sessionId(), changed.workerId(), changed.workerState(), changed.seq(),
-                            Instant.parse(changed.at()), false));
+                    : valid(new WorkerReport(changed.sessionId(), changed.workerId(), changed.workerRun(), changed.workerState(),
+                            changed.seq(), Instant.parse(changed.at()), false));
         }
         if (WorkerHeartbeat.TYPE.equals(type)) {
             WorkerHeartbeat beat = json.readValue(payload, WorkerHeartbeat.class);
             return beat.schemaVersion() != WorkerHeartbeat.SCHEMA_VERSION ? null
-                    : valid(new WorkerReport(beat.sessionId(), beat.workerId(), beat.workerState(), beat.seq(),
+                    : valid(new WorkerReport(beat.sessionId(), beat.workerId(), beat.workerRun(), beat.workerState(), beat.seq(),
                             Instant.parse(beat.at()), true));
         }
         return null;
