@@ -131,8 +131,11 @@ public class EventPublisher {
         header(record, "ce_source", source.toString());
         header(record, "ce_time", TIME.format(event.occurredAt().atOffset(ZoneOffset.UTC)));
         header(record, "ce_subject", event.sessionId());
-        header(record, "ce_datacontenttype", "application/json");
-        header(record, "content-type", "application/json");
+        // a tombstone (no body) keeps the ce_* headers, so it is deduped and checked like any event, but no content type
+        if (event.payload() != null) {
+            header(record, "ce_datacontenttype", "application/json");
+            header(record, "content-type", "application/json");
+        }
         String traceparent = publishSpan(event);
         if (traceparent != null) {
             header(record, "traceparent", traceparent);
