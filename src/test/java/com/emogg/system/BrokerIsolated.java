@@ -43,10 +43,11 @@ final class BrokerIsolated implements Fault {
         burst.start();
         Sleep.until(Duration.ofSeconds(60), Duration.ofMillis(2), () -> burst.done() >= cutAt);
         long waiting = run.db.unpublished();
+        int controller = run.cluster.kafka.activeController();
         Instant from = Instant.now();
         Network.Cut isolation = run.cluster.network.isolate(victim.host);
-        record.note("%s isolated after %d of %d stops (%d events unpublished); the active controller is node %d", victim, burst.done(),
-                burst.size, waiting, run.cluster.kafka.activeController());
+        record.note("%s isolated after %d of %d stops (%d events unpublished); the active controller was node %d", victim, burst.done(),
+                burst.size, waiting, controller);
         Instant firstAfter = null;
         while (Duration.between(from, Instant.now()).compareTo(cut) < 0) {
             if (firstAfter == null) {

@@ -5,12 +5,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.emogg.testing.Sleep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -173,6 +175,21 @@ final class DatabaseState {
                 throw new IllegalStateException("cannot read sessions", e);
             }
             return found;
+        }
+
+        /** {@link #sessions(List)}, tried again for up to {@code patience} while PostgreSQL does not answer. */
+        Map<String, String[]> sessions(List<String> ids, Duration patience) {
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (true) {
+                try {
+                    return sessions(ids);
+                } catch (IllegalStateException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Sleep.millis(500);
+                }
+            }
         }
 
         /** The active sessions and their users, for the final sweep. */

@@ -93,7 +93,8 @@ final class WorkerCrash implements Fault {
             record.unreachable(victim.workerId(), killed, Instant.now());
             record.note("%s restarted in %s", victim, Log.since(restart));
             Sleep.millis(3000);
-            for (Map.Entry<String, String[]> row : run.db.sessions(owned).entrySet()) {
+            // another fault may have PostgreSQL down by now: wait for it rather than fail this one
+            for (Map.Entry<String, String[]> row : run.db.sessions(owned, Duration.ofSeconds(90)).entrySet()) {
                 if (!row.getValue()[0].equals("active")) {
                     run.violation(id(), "session %s is %s/%s after %s rejoined", row.getKey(), row.getValue()[0], row.getValue()[1], victim);
                 }
