@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * is ignored, during the replay and live;</li>
  * <li>a settled session (its tombstone, {@code SessionSettled}: it reached a terminal worker state)
  * is forgotten, during the replay and live, and a start of it that comes later is ignored too
- * ({@link SettledSessions}). Compaction removes a settled session's commands and, after the topic's
+ * ({@link RecentIds}). Compaction removes a settled session's commands and, after the topic's
  * {@code delete.retention.ms}, its tombstone: the replay reads the sessions that may still run, not
  * the partition's whole history;</li>
  * <li>once caught up, every session whose last command is a start and that has not expired is
@@ -43,13 +43,13 @@ final class OwnedPartition {
     private final long end;
     private boolean caughtUp;
     private final Map<String, SessionCommand> latest = new HashMap<>();
-    private final SettledSessions settled;
+    private final RecentIds settled;
 
     /**
      * A partition whose records end before {@code end}, the offset of its end when it was assigned;
      * {@code settled} is the worker's memory of settled sessions, shared by its partitions.
      */
-    OwnedPartition(long end, boolean empty, SettledSessions settled) {
+    OwnedPartition(long end, boolean empty, RecentIds settled) {
         this.end = end;
         this.caughtUp = empty;
         this.settled = settled;

@@ -102,8 +102,10 @@ public final class SessionWorker {
     private final Set<TopicPartition> suspended = new LinkedHashSet<>();
     private final GroupContact contact;
     private final RunningSessions running;
-    private final SeenCommands seen = new SeenCommands(REMEMBERED_EVENTS);
-    private final SettledSessions settled = new SettledSessions(REMEMBERED_EVENTS);
+    /** The commands acted on, so a duplicate is ignored. */
+    private final RecentIds seenCommands = new RecentIds(REMEMBERED_EVENTS);
+    /** The sessions whose tombstone was read, shared by the partitions. */
+    private final RecentIds settledSessions = new RecentIds(REMEMBERED_EVENTS);
 
     /** When the last question the group's coordinator answered was asked (System.nanoTime), and whether one is out. */
     private volatile long answeredAskedAt = System.nanoTime();
@@ -263,7 +265,7 @@ public final class SessionWorker {
             if (!log.caughtUp()) {
                 remember(command);
                 log.replayed(command);
-            } else if (command.eventId() != null && seen.contains(command.eventId())) {
+            } else if (command.eventId() != null && seenCommands.contains(command.eventId())) {
                 registry.counter("emogg.worker.duplicate.commands").increment();
             } else {
                 // the trace of the request that caused the command goes on through the work and its reports
@@ -309,7 +311,7 @@ public final class SessionWorker {
     /** A tombstone written without headers has no event id: it is never taken for a duplicate. */
     private void remember(SessionCommand command) {
         if (command.eventId() != null) {
-            seen.add(command.eventId());
+            seenCommands.add(command.eventId());
         }
     }
 
@@ -376,7 +378,7 @@ public final class SessionWorker {
         for (TopicPartition partition : partitions) {
             long end = ends.getOrDefault(partition, 0L);
             boolean nothingToReplay = end <= beginnings.getOrDefault(partition, 0L);
-            owned.put(partition, new OwnedPartition(end, nothingToReplay, settled));
+            owned.put(partition, new OwnedPartition(end, nothingToReplay, settledSessions));
             empty += nothingToReplay ? 1 : 0;
         }
         pending.clear();
