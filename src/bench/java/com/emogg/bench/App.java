@@ -51,8 +51,8 @@ final class App implements AutoCloseable {
      * Starts the jar (the run's copy, see {@link Snapshot}) with {@code role} and waits until it is ready; with a {@code token}, also until
      * that token's {@code GET /v1/sessions} answers 200. {@code extra} adds or overrides variables.
      */
-    static App start(String name, String role, Infrastructure infrastructure, Settings settings, ChildProcesses children,
-            Map<String, String> extra, String token) {
+    static App start(String name, String role, String javaBinary, List<String> jvmArgs, Infrastructure infrastructure, Settings settings,
+            ChildProcesses children, Map<String, String> extra, String token) {
         Path jar = settings.outDir().resolve("quarkus-app/quarkus-run.jar");
         int port = Ports.free();
         Map<String, String> env = new LinkedHashMap<>();
@@ -66,13 +66,13 @@ final class App implements AutoCloseable {
         env.put("EMOGG_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("EMOGG_WORKER_ID", "bench-" + name);
         env.put("EMOGG_WORKER_MEDIA_DIR", settings.outDir().resolve("media").toString());
-        env.put("EMOGG_RATE_LIMIT_ENABLED", "false");
         env.put("QUARKUS_LOG_LEVEL", "WARN");
         env.putAll(extra);
 
         List<String> command = new ArrayList<>();
-        command.add(Classpath.javaBinary());
+        command.add(javaBinary);
         command.addAll(settings.appJvmArgs());
+        command.addAll(jvmArgs);
         command.add("-Dbench.role=app-" + name);
         command.add("-jar");
         command.add(jar.toString());
@@ -81,7 +81,7 @@ final class App implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         try {
-            Files.writeString(log, "---- " + java.time.Instant.now() + " " + name + " (" + role + ") " + env + "\n",
+            Files.writeString(log, "---- " + java.time.Instant.now() + " " + name + " (" + role + ") " + command + " " + env + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -142,9 +142,14 @@ final class App implements AutoCloseable {
     /** SIGTERM, so the relay drains and the consumers leave their groups, as in a rolling update. */
     @Override
     public void close() {
+        close(30);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code seconds} (a JVM writing its class archive at exit needs longer). */
+    void close(int seconds) {
         if (process.isAlive()) {
             long started = System.nanoTime();
-            children.stop(process, 30);
+            children.stop(process, seconds);
             Progress.line("application %s stopped in %d ms", name, (System.nanoTime() - started) / 1_000_000);
         }
     }
