@@ -120,7 +120,7 @@ public final class Bench {
         if (settings.runs("idempotency")) {
             // item 3: side by side, so that nothing else moves between the two
             plainStop = stop.variant("app", false, null);
-            RunResult keyed = stop.variant("app+idempotency-key", true, settings.runs("stop") ? null : "stop-idempotency-key");
+            RunResult keyed = stop.variant("app+idempotency-key", true, "stop-idempotency-key");
             variantRow("3 Idempotency-Key", "stop c=" + keyed.connections + ", a unique key per request vs none", keyed, plainStop, 0.8,
                     "stop.idempotencyKey.ratio");
         }

@@ -133,6 +133,17 @@ final class Harness {
         return run;
     }
 
+    /**
+     * With -Dbench.profile=true, one more run of {@code workload} at the reference connection count,
+     * profiled (async-profiler samples the api during its measured window), labelled "VARIANT profiled":
+     * the profiler's own cost stays out of the runs the targets are read from.
+     */
+    void profiledRun(String scenario, String variant, LoadGenerator.Workload workload, String profile) {
+        if (profiler.isPresent()) {
+            checkedHttp(scenario, variant + " profiled", workload, settings.referenceConnections(), profile);
+        }
+    }
+
     /** Records the run's refusals (429, warm-up included) and each user's request rate against its refill. */
     void checkNotRefused(RunResult run) {
         long refused = run.refused();

@@ -31,8 +31,7 @@ final class ReadScenarios {
         LoadGenerator.Workload workload = Workloads.get(pool, harness.users);
         for (int connections : settings.connections()) {
             int baselineConnections = settings.baselineConnections(connections);
-            RunResult app = harness.checkedHttp("get", "app", workload, connections,
-                    connections == settings.referenceConnections() ? "get-c" + connections : null);
+            RunResult app = harness.checkedHttp("get", "app", workload, connections);
             RunResult baseline = harness.pgbench.map(pgbench -> harness.measure(() -> pgbench.run("get", script, baselineConnections,
                     settings.warmup(), settings.measure(), Map.of()))).orElse(null);
             harness.report.ratioRow("2 get", "c=" + connections + Report.baselineConnections(connections, baselineConnections), app,
@@ -46,12 +45,17 @@ final class ReadScenarios {
             }
         }
         harness.report.sweepChart("chart-2-get.png", "Scenario 2: GET /v1/sessions/:id vs pgbench of token lookup + select", "get");
+        harness.profiledRun("get", "app", workload, "get-c" + settings.referenceConnections());
     }
 
     /** One more GET run at the reference connection count on the api as it runs now (issue item 2 compares rate limiting on and off). */
     RunResult getRun(String variant, String profile) {
-        return harness.checkedHttp("get", variant, Workloads.get(harness.settings.stopPool(), harness.users),
-                harness.settings.referenceConnections(), profile);
+        LoadGenerator.Workload workload = Workloads.get(harness.settings.stopPool(), harness.users);
+        RunResult run = harness.checkedHttp("get", variant, workload, harness.settings.referenceConnections());
+        if (profile != null) {
+            harness.profiledRun("get", variant, workload, profile);
+        }
+        return run;
     }
 
     void list() {
@@ -70,6 +74,7 @@ final class ReadScenarios {
             harness.report.ratioRow("3 list", "c=" + connections + Report.baselineConnections(connections, baselineConnections) + ", "
                     + Progress.count(settings.listSessions()) + " rows", app, baseline, PgBench.MISSING, 0.5, "tps");
         }
+        harness.profiledRun("list", "app", workload, "list-c" + settings.referenceConnections());
         harness.report.sweepChart("chart-3-list.png", "Scenario 3: GET /v1/sessions?limit=10 (" + Progress.count(settings.listSessions())
                 + " sessions) vs pgbench of token lookup + its statement", "list");
     }

@@ -224,7 +224,7 @@ final class Report {
                 if (why.baseline != null) {
                     md.append(" ").append(cpuWhy(why.baseline.variant.equals("pgbench") ? "pgbench" : "reference", why.baseline));
                 }
-                profiles.stream().filter(profile -> profile.run.equals(why.app.label())).findFirst()
+                profiles.stream().filter(profile -> profile.run.replace(" profiled", "").equals(why.app.label())).findFirst()
                         .ifPresent(profile -> md.append(" Profile: [").append(profile.name).append("](").append(profile.html)
                                 .append("), see below: ").append(topParts(profile.reading)).append('.'));
                 md.append('\n');

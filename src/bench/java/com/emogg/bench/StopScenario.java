@@ -44,8 +44,7 @@ final class StopScenario {
             harness.report.script("stop, c=" + baselineConnections + " (scenario 1)", script);
             harness.resetStopPool();
             StopWorkload workload = new StopWorkload(pool, harness.users, false);
-            RunResult app = harness.checkedHttp("stop", "app", workload, connections,
-                    connections == settings.referenceConnections() ? "stop-c" + connections : null);
+            RunResult app = harness.checkedHttp("stop", "app", workload, connections);
             noteStopped(app, workload.issued());
             peak = Math.max(peak, app.throughput);
             if (connections == settings.referenceConnections()) {
@@ -62,6 +61,10 @@ final class StopScenario {
                     app, baseline, PgBench.MISSING, 0.8, "tps");
         }
         harness.report.sweepChart("chart-1-stop.png", "Scenario 1: POST /v1/sessions/:id/stop vs pgbench of its statement", "stop");
+        if (harness.profiler.isPresent()) {
+            harness.resetStopPool();
+            harness.profiledRun("stop", "app", new StopWorkload(pool, harness.users, false), "stop-c" + settings.referenceConnections());
+        }
         halfPeak();
     }
 
@@ -149,8 +152,12 @@ final class StopScenario {
     RunResult variant(String variant, boolean idempotencyKey, String profile) {
         harness.resetStopPool();
         StopWorkload workload = new StopWorkload(harness.settings.stopPool(), harness.users, idempotencyKey);
-        RunResult run = harness.checkedHttp("stop", variant, workload, harness.settings.referenceConnections(), profile);
+        RunResult run = harness.checkedHttp("stop", variant, workload, harness.settings.referenceConnections());
         noteStopped(run, workload.issued());
+        if (profile != null && harness.profiler.isPresent()) {
+            harness.resetStopPool();
+            harness.profiledRun("stop", variant, new StopWorkload(harness.settings.stopPool(), harness.users, idempotencyKey), profile);
+        }
         return run;
     }
 }
