@@ -29,7 +29,9 @@ final class Flames {
 
     static final String WRITES = "system calls: write/writev/send";
     static final String READS = "system calls: read/recv";
-    static final String OTHER_NATIVE = "other native code (libc, futex, epoll)";
+    static final String OTHER_NATIVE = "other native code";
+    static final String POLLING = "system calls: epoll (event loops waiting for work)";
+    static final String HAND_OFFS = "thread hand-offs and creation (futex, pthread, mmap)";
     static final String JIT = "JIT compilers";
     static final String GC = "garbage collector";
     static final String JVM = "JVM runtime (interpreter, VM thread, safepoints)";
@@ -37,6 +39,8 @@ final class Flames {
 
     private static final Pattern WRITE = Pattern.compile("^_*(GI_+)?(libc_)?(write|writev|send|sendto|sendmsg)$");
     private static final Pattern READ = Pattern.compile("^_*(GI_+)?(libc_)?(read|readv|recv|recvfrom|recvmsg)$");
+    private static final Pattern EPOLL = Pattern.compile("^_*(GI_+)?epoll_.*");
+    private static final Pattern THREADS = Pattern.compile("^_*(GI_+)?_*(futex|pthread|mmap|munmap|clone|sched_yield).*");
 
     /** Package prefix -> part, the most specific first. */
     private static final Map<String, String> PACKAGES = new LinkedHashMap<>();
@@ -96,11 +100,13 @@ final class Flames {
             Map.entry(WRITES, "one system call per PostgreSQL round trip and per HTTP response: fewer round trips per request "
                     + "(no per-request rate-limit write, statements pipelined or merged) cut it"),
             Map.entry(READS, "the matching reads: shrink with the round trips"),
+            Map.entry(HAND_OFFS, "threads woken or created per event: CompletableFuture's *Async on the common pool starts a new "
+                    + "thread per task where the pool has one thread (2 cores); a dedicated executor avoids it"),
+            Map.entry("metrics (Micrometer)", "per-request HTTP server metrics: a Timer looked up (registered) by its tags per response"),
             Map.entry(GC, "allocation per request, in a heap bounded at 40 % of 512Mi"),
             Map.entry(JIT, "compilation, mostly done before the measured window; an AOT cache with profiles (JDK 25) starts warmer"),
             Map.entry("context propagation (SmallRye)", "context captured and restored at every Uni/CompletionStage hop: fewer "
                     + "asynchronous hops on the hot path"),
-            Map.entry("metrics (Micrometer)", "per-request HTTP server metrics (timer with tags per request)"),
             Map.entry("application: rate limiter", "one durable upsert per request today (issue item 2 replaces it)"),
             Map.entry("application: authentication filter", "the token hash (SHA-256) and cache look-up per request"),
             Map.entry("JSON (Jackson)", "the response body's serialization"),
@@ -162,6 +168,12 @@ final class Flames {
         if (READ.matcher(leaf).matches()) {
             return READS;
         }
+        if (EPOLL.matcher(leaf).matches()) {
+            return POLLING;
+        }
+        if (THREADS.matcher(leaf).matches()) {
+            return HAND_OFFS;
+        }
         boolean java = false;
         for (String frame : frames) {
             if (frame.contains("CompileBroker::") || frame.startsWith("C2Compiler") || frame.startsWith("Compile::")
@@ -195,7 +207,7 @@ final class Flames {
     }
 
     private static boolean isJava(String frame) {
-        return frame.indexOf('.') > 0 && !frame.contains("::") && !frame.startsWith("[") && !frame.contains(" ")
+        return frame.indexOf('.') > 0 && !frame.contains("::") && !frame.startsWith("[") && !frame.contains(" ") && !frame.contains("@")
                 && Character.isLowerCase(frame.charAt(0));
     }
 

@@ -36,6 +36,12 @@ final class Machine {
         return machine;
     }
 
+    /** The load averages over 1, 5 and 15 minutes. */
+    static String[] loadAverage() {
+        String[] load = read(Path.of("/proc/loadavg")).split(" ");
+        return load.length >= 3 ? new String[] {load[0], load[1], load[2]} : new String[] {"?"};
+    }
+
     /** The first line of {@code java -version} of the JVM {@code binary}. */
     static String javaVersion(String binary) {
         String output = command(Path.of("."), binary, "-version");
