@@ -31,12 +31,19 @@ final class App implements AutoCloseable {
     final Duration ready;
     /** Launch to the first 200 of an authenticated {@code GET /v1/sessions}; null without a token or for a worker. */
     final Duration firstRequest;
+    /**
+     * CPU time (user + system, all its threads) the process had used when its first authenticated
+     * request was answered; -1 without one. On a shared machine the wall time to start depends on
+     * what else runs; the CPU a start costs much less.
+     */
+    final long cpuToFirstRequestMillis;
     final Map<String, String> environment;
     private final ChildProcesses children;
     private final Path log;
 
-    private App(String name, int port, Process process, Duration ready, Duration firstRequest, Map<String, String> environment,
-            ChildProcesses children, Path log) {
+    private App(String name, int port, Process process, Duration ready, Duration firstRequest, long cpuToFirstRequestMillis,
+            Map<String, String> environment, ChildProcesses children, Path log) {
+        this.cpuToFirstRequestMillis = cpuToFirstRequestMillis;
         this.name = name;
         this.port = port;
         this.process = process;
@@ -92,6 +99,7 @@ final class App implements AutoCloseable {
         Api api = new Api(port);
         Duration ready = null;
         Duration firstRequest = null;
+        long cpuToFirstRequest = -1;
         boolean wantsRequest = token != null && !role.equals("worker");
         long deadline = launched + Duration.ofSeconds(240).toNanos();
         while (ready == null || wantsRequest && firstRequest == null) {
@@ -108,13 +116,14 @@ final class App implements AutoCloseable {
             }
             if (wantsRequest && firstRequest == null && api.status("/v1/sessions?limit=1", token) == 200) {
                 firstRequest = Duration.ofNanos(System.nanoTime() - launched);
+                cpuToFirstRequest = cpuMillis(process.pid());
             }
             Sleep.millis(20);
         }
         Progress.line("application %s (%s) ready on 127.0.0.1:%d in %d ms%s (pid %d, log in %s)", name, role, port, ready.toMillis(),
                 firstRequest == null ? "" : ", first authenticated request in " + firstRequest.toMillis() + " ms",
                 process.pid(), settings.projectDir().relativize(log));
-        return new App(name, port, process, ready, firstRequest, env, children, log);
+        return new App(name, port, process, ready, firstRequest, cpuToFirstRequest, env, children, log);
     }
 
     /** Peak resident memory (VmHWM) and current (VmRSS), in MiB, from /proc/pid/status. */
@@ -133,6 +142,17 @@ final class App implements AutoCloseable {
             throw new UncheckedIOException("cannot read the memory of pid " + process.pid(), e);
         }
         return new double[] {hwm, rss};
+    }
+
+    /** utime + stime of a process, in milliseconds (from /proc/pid/stat, 100 ticks per second). */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long kib(String line) {

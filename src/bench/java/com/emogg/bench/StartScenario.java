@@ -30,7 +30,7 @@ final class StartScenario {
     private record Variant(String label, Jvm jvm, List<String> flags) {
     }
 
-    private record Starts(Variant variant, List<Long> ready, List<Long> firstRequest, double rssMiB, double getThroughput,
+    private record Starts(Variant variant, List<Long> ready, List<Long> firstRequest, List<Long> cpu, double rssMiB, double getThroughput,
             double stopThroughput) {
 
         long medianFirstRequest() {
@@ -83,6 +83,12 @@ final class StartScenario {
                     + result.ready.size() + " restarts)", median(result.ready) + " ms / " + result.medianFirstRequest() + " ms (each: "
                     + result.firstRequest + ")", isBaseline ? "-" : baseline.variant.label + " " + baseline.medianFirstRequest() + " ms",
                     isBaseline ? "-" : Report.ratio(ratio), isBaseline ? "-" : "<= 0.5x", isBaseline ? "-" : Report.met(ratio <= 0.5));
+            double cpuRatio = (double) median(result.cpu) / median(baseline.cpu);
+            harness.report.row("7 api start", result.variant.label + ": CPU time used by the first served request (median; "
+                    + "the wall time above depends on what else runs)", median(result.cpu) + " ms (each: " + result.cpu + ")",
+                    isBaseline ? "-" : baseline.variant.label + " " + median(baseline.cpu) + " ms", isBaseline ? "-" : Report.ratio(cpuRatio),
+                    isBaseline ? "-" : "<= 0.5x", isBaseline ? "-" : Report.met(cpuRatio <= 0.5));
+            harness.report.figure("start." + result.variant.label.replace(' ', '_') + ".cpuToFirstRequestMedianMs", median(result.cpu));
             harness.report.row("7 api memory", result.variant.label + ": peak RSS (VmHWM) after GET and stop load, deployed heap",
                     String.format(java.util.Locale.ROOT, "%.0f MB (GET %s req/s, stop %s req/s)", result.rssMiB,
                             Progress.count(result.getThroughput), Progress.count(result.stopThroughput)), "-", "-", "<= 300 MB",
@@ -100,11 +106,13 @@ final class StartScenario {
     private Starts measure(Variant variant, int count) {
         List<Long> ready = new ArrayList<>();
         List<Long> first = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         App app = null;
         for (int i = 1; i <= count; i++) {
             app = harness.startApi(name(variant) + "-" + i, Map.of(), variant.jvm.binary, variant.flags);
             ready.add(app.ready.toMillis());
             first.add(app.firstRequest == null ? -1 : app.firstRequest.toMillis());
+            cpu.add(app.cpuToFirstRequestMillis);
             warnings(app);
             if (i < count) {
                 harness.stopApi();
@@ -117,9 +125,9 @@ final class StartScenario {
         RunResult stop = harness.checkedHttp("stop", "app " + variant.label, new StopWorkload(settings.stopPool(), harness.users, false),
                 settings.referenceConnections());
         double[] memory = app.memoryMiB();
-        Progress.line("%s: first request %s ms, VmHWM %.0f MiB under load", variant.label, first, memory[0]);
+        Progress.line("%s: first request %s ms (CPU %s ms), VmHWM %.0f MiB under load", variant.label, first, cpu, memory[0]);
         harness.stopApi();
-        return new Starts(variant, ready, first, memory[0], get.throughput, stop.throughput);
+        return new Starts(variant, ready, first, cpu, memory[0], get.throughput, stop.throughput);
     }
 
     /**
