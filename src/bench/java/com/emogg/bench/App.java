@@ -73,6 +73,8 @@ final class App implements AutoCloseable {
         env.put("EMOGG_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("EMOGG_WORKER_ID", "bench-" + name);
         env.put("EMOGG_WORKER_MEDIA_DIR", settings.outDir().resolve("media").toString());
+        // prod mode refuses loopback streams; the bench's LoopbackStream is one
+        env.put("EMOGG_WORKER_ALLOWED_NETWORKS", "127.0.0.0/8");
         env.put("QUARKUS_LOG_LEVEL", "WARN");
         env.putAll(extra);
 

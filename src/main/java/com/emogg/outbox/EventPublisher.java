@@ -1,7 +1,6 @@
 package com.emogg.outbox;
 
 import java.net.URI;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,20 +9,18 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import com.emogg.contract.Channels;
+import com.emogg.platform.kafka.CloudEvents;
 import com.emogg.platform.runtime.Traces;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.TracingMetadata;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Sends recorded events to Kafka as CloudEvents 1.0 in binary mode: the JSON body as the record
- * value, the session id as the key, {@code ce_*} headers.
+ * value, the session id as the key, {@code ce_*} headers. An event without a body is a tombstone
+ * ({@link com.emogg.contract.SessionSettled}): a record whose value is null.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -57,18 +54,8 @@ public class EventPublisher {
     }
 
     private Message<String> message(PendingEvent event) {
-        OutgoingCloudEventMetadata<String> cloudEvent = OutgoingCloudEventMetadata.<String>builder()
-                .withId(event.id().toString())
-                .withType(event.type())
-                .withSource(source)
-                .withSubject(event.sessionId())
-                .withTimestamp(event.occurredAt().atZone(ZoneOffset.UTC))
-                .withDataContentType("application/json")
-                .build();
-        OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.sessionId())
-                .build();
         // the trace goes on from the request that recorded the event
-        return Message.of(event.payload(), Metadata.of(cloudEvent, record, TracingMetadata.withCurrent(Traces.parent(event.traceparent()))));
+        return CloudEvents.message(event.id().toString(), event.type(), source, event.sessionId(), event.occurredAt(), event.payload(),
+                CloudEvents.keyed(event.sessionId()), Traces.parent(event.traceparent()));
     }
 }

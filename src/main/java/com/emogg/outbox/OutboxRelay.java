@@ -43,7 +43,7 @@ public class OutboxRelay {
     /** Starts the relay (unless switched off); called at start-up in the api role. */
     public synchronized void start() {
         if (config.enabled() && relay == null) {
-            relay = new RelayLoop("main", vertx, connectOptions, pool, publisher, config, metrics, clock);
+            relay = loop("main");
             relay.start();
         }
     }
@@ -57,6 +57,11 @@ public class OutboxRelay {
         if (running != null) {
             running.stop(config.drainTimeout());
         }
+    }
+
+    /** A relay loop on this process's connections, not started. */
+    RelayLoop loop(String name) {
+        return new RelayLoop(name, vertx, connectOptions, pool, publisher, config, metrics, clock);
     }
 
     /** This process's relay, or empty in the worker role or when switched off. */

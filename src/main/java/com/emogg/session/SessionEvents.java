@@ -3,6 +3,7 @@ package com.emogg.session;
 import com.emogg.contract.SessionCreated;
 import com.emogg.contract.SessionDeleted;
 import com.emogg.contract.SessionRenamed;
+import com.emogg.contract.SessionSettled;
 import com.emogg.contract.SessionStartRequested;
 import com.emogg.contract.SessionStopRequested;
 import com.emogg.contract.SessionStopped;
@@ -37,6 +38,17 @@ public final class SessionEvents {
     public static Outbox.Event stopRequested(String reason, String at, String when) {
         return new Outbox.Event(EventStream.COMMANDS, SessionStopRequested.TYPE,
                 "stop_requested_payload(changed.id, user_id, product_id, remove_media, " + reason + ", " + at + ")", at, when);
+    }
+
+    /**
+     * {@code SessionSettled}, the session's tombstone on {@code session-commands} (no body), when the
+     * statement made {@code worker_state} terminal (from {@code previous_worker_state}, a column the
+     * statement keeps from before its change). Listed after the statement's stop command, it is
+     * published after it (same key, same partition, and the relay sends a session's commands in order).
+     */
+    public static Outbox.Event settled(String at) {
+        return new Outbox.Event(EventStream.COMMANDS, SessionSettled.TYPE, "null::text", at,
+                "worker_state in " + SessionSql.TERMINAL + " and previous_worker_state not in " + SessionSql.TERMINAL);
     }
 
     /** {@code SessionStopped}, with the duration from {@code created_at} to {@code finished_at}. */

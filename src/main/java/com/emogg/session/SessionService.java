@@ -56,16 +56,22 @@ public class SessionService {
         return create(pool, caller, request);
     }
 
-    /** As {@link #create(Caller, NewSession)}, once per key. */
+    /** As {@link #create(Caller, NewSession)}, once per key: one statement, which also records it. */
     public Uni<Replayable> create(Caller caller, NewSession request, IdempotentRequest<Session> once) {
-        return idempotency.run(once, transaction -> create(transaction, caller, request));
+        Session session = newSession(caller, request, Dates.now(clock));
+        return idempotency.once(once, SessionStore.SNAPSHOTS, SessionSql.CREATE_ONCE, SessionStore.creating(session),
+                session.createdAt(), created -> {
+                }, transaction -> store.create(transaction, session));
     }
 
     private Uni<Session> create(SqlClient db, Caller caller, NewSession request) {
-        Instant now = Dates.now(clock);
-        return store.create(db, new Session(ObjectIds.next(now), caller.userId(), caller.productId(), request.name(),
+        return store.create(db, newSession(caller, request, Dates.now(clock)));
+    }
+
+    private Session newSession(Caller caller, NewSession request, Instant now) {
+        return new Session(ObjectIds.next(now), caller.userId(), caller.productId(), request.name(),
                 SessionType.LIVE_ANALYSIS, SessionState.ACTIVE, now, null, now.plus(maxLifetime), request.streamUri().toString(),
-                request.removeMedia(), UUID.randomUUID(), request.streamUri().getHost(), WorkerState.PENDING, null, null, null, null, 0));
+                request.removeMedia(), UUID.randomUUID(), request.streamUri().getHost(), WorkerState.PENDING, null, null, null, null, 0);
     }
 
     public Uni<Session> get(Caller caller, String id) {
@@ -100,9 +106,15 @@ public class SessionService {
         return stop(pool, caller, id);
     }
 
-    /** As {@link #stop(Caller, String)}, once per key. */
+    /**
+     * As {@link #stop(Caller, String)}, once per key: one statement, which also records it; a stop
+     * refused (not found, not active) is decided and recorded in a transaction of its own.
+     */
     public Uni<Replayable> stop(Caller caller, String id, IdempotentRequest<Session> once) {
-        return idempotency.run(once, transaction -> stop(transaction, caller, id));
+        Instant now = Dates.now(clock);
+        return idempotency.once(once, SessionStore.SNAPSHOTS, SessionSql.STOP_ONCE,
+                SessionStore.stopping(id, caller.userId(), now, StopReason.USER), now,
+                stopped -> metrics.stopped(StopReason.USER, 1), transaction -> stop(transaction, caller, id));
     }
 
     private Uni<Session> stop(SqlClient db, Caller caller, String id) {

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import com.emogg.contract.WorkerState;
 import com.emogg.outbox.Outbox;
+import com.emogg.platform.idempotency.Snapshots;
 
 /**
  * The SQL of the sessions: each change is one statement (one round trip, atomic on its own) that
@@ -41,6 +42,18 @@ public final class SessionSql {
             + "events as (" + Outbox.record("created", "$12", SessionEvents.startRequested(), SessionEvents.created()) + ") "
             + "select " + COLUMNS + " from created";
 
+    /**
+     * Create with an {@code Idempotency-Key}: as {@link #CREATE} ($1..$12), made only by the first
+     * request with its key and recorded with it, in the same statement ({@link Snapshots#once}:
+     * $13 user id, $14 key, $15 the request's fingerprint, $16 the time its response is rendered at).
+     */
+    public static final String CREATE_ONCE = SessionStore.SNAPSHOTS.once("created as (insert into sessions (id, user_id, product_id, "
+            + "name, type, state, created_at, expires_at, stream_uri, remove_media, source_id, source_name, worker_state) "
+            + "select $1::text, $2::text, $3::text, $4::text, $5::text, 'active', $6::timestamptz, $7::timestamptz, $8::text, "
+            + "$9::boolean, $10::uuid, $11::text, 'pending' where " + Snapshots.FIRST + " returning " + COLUMNS + "), "
+            + "events as (" + Outbox.record("created", "$12", SessionEvents.startRequested(), SessionEvents.created()) + ")",
+            "created", 13);
+
     /** $1 session id, $2 user id. */
     public static final String GET = "select " + COLUMNS + " from sessions where id = $1 and user_id = $2";
 
@@ -59,6 +72,17 @@ public final class SessionSql {
      */
     public static final String STOP = stop("select id, worker_state from sessions where id = $1 and user_id = $2 and state = 'active' "
             + "for update", "$4", "$3", "$5");
+
+    /**
+     * The user's stop with an {@code Idempotency-Key}: as {@link #STOP} ($1..$5), made only by the
+     * first request with its key and recorded with it, in the same statement ({@link Snapshots#once}:
+     * $6 user id, $7 key, $8 the request's fingerprint, $9 the time its response is rendered at). No
+     * row: nothing stopped, nothing recorded (no active session of this user with that id, or not the
+     * first request with the key).
+     */
+    public static final String STOP_ONCE = SessionStore.SNAPSHOTS.once(stopping("select id, worker_state from sessions "
+            + "where id = $1 and user_id = $2 and state = 'active' and " + Snapshots.FIRST + " for update", "$4", "$3", "$5"),
+            "stopped", 6);
 
     /** Rename: $1 session id, $2 user id, $3 the name, $4 time, $5 traceparent; a {@code SessionRenamed} when it changed. */
     public static final String RENAME = "with previous as (select id as previous_id, name as previous_name from sessions "
@@ -86,18 +110,23 @@ public final class SessionSql {
      * duration frozen ({@code at}, an SQL expression); a {@code pending} one is {@code stopped} at
      * once (nothing picked it up), a running worker gets {@code stopping} until it confirms, and
      * {@code stop_requested_at} starts the reconciler's deadline. With its command, its
-     * {@code SessionStopped} and its {@code SessionWorkerStateChanged}. Returns the stopped sessions.
+     * {@code SessionStopped} and its {@code SessionWorkerStateChanged}, and, for one {@code stopped}
+     * at once, its tombstone after the command. Returns the stopped sessions.
      */
     public static String stop(String select, String reason, String at, String traceparent) {
-        return "with previous as (select id as previous_id, worker_state as previous_worker_state from (" + select + ") picked), "
+        return "with " + stopping(select, reason, at, traceparent) + " select " + COLUMNS + " from stopped";
+    }
+
+    /** The common table expressions of {@link #stop}: {@code stopped} holds the stopped sessions. */
+    private static String stopping(String select, String reason, String at, String traceparent) {
+        return "previous as (select id as previous_id, worker_state as previous_worker_state from (" + select + ") picked), "
                 + "stopped as (update sessions s set state = 'finished', finished_at = " + at + ", "
                 + "worker_state = case when worker_state = 'pending' then 'stopped' "
                 + "when worker_state in " + RUNNING + " then 'stopping' else worker_state end, "
                 + "stop_requested_at = " + at + ", stop_attempts = 1 "
                 + "from previous where s.id = previous_id returning " + COLUMNS + ", previous_worker_state), "
                 + "events as (" + Outbox.record("stopped", traceparent, SessionEvents.stopRequested(reason, at, null),
-                        SessionEvents.stopped(reason, at, null), SessionEvents.workerStateChanged(at)) + ") "
-                + "select " + COLUMNS + " from stopped";
+                        SessionEvents.stopped(reason, at, null), SessionEvents.workerStateChanged(at), SessionEvents.settled(at)) + ")";
     }
 
     /** {@code expression}'s rank in the progress order of worker states. */

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.emogg.contract.StopReason;
 import com.emogg.contract.WireValue;
 import com.emogg.contract.WorkerState;
+import com.emogg.platform.idempotency.Snapshots;
 import com.emogg.platform.runtime.Traces;
 
 import io.smallrye.mutiny.Uni;
@@ -28,13 +29,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class SessionStore {
 
+    /** A session as the record of an {@code Idempotency-Key} keeps it: without its stream URI. */
+    public static final Snapshots<Session> SNAPSHOTS = new Snapshots<>("sessions", SessionSql.COLUMNS, List.of("stream_uri"),
+            SessionStore::read);
+
     /** Inserts the session with its start command and its created fact. */
     public Uni<Session> create(SqlClient db, Session session) {
+        return db.preparedQuery(SessionSql.CREATE).execute(creating(session)).map(SessionStore::single);
+    }
+
+    /** The parameters of {@link SessionSql#CREATE} and {@link SessionSql#CREATE_ONCE}. */
+    public static Tuple creating(Session session) {
         Tuple values = Tuple.tuple(new ArrayList<>(List.of(session.id(), session.userId(), session.productId(), session.name(),
                 session.type().value(), utc(session.createdAt()), utc(session.expiresAt()), session.streamUri(), session.removeMedia(),
                 session.sourceId(), session.sourceName())));
         values.addValue(Traces.current());
-        return db.preparedQuery(SessionSql.CREATE).execute(values).map(SessionStore::single);
+        return values;
     }
 
     public Uni<Session> get(SqlClient db, String id, String userId) {
@@ -73,8 +83,12 @@ public class SessionStore {
 
     /** The stopped session, or null when this user has no active session with that id. */
     public Uni<Session> stop(SqlClient db, String id, String userId, Instant at, StopReason reason) {
-        return db.preparedQuery(SessionSql.STOP).execute(Tuple.of(id, userId, utc(at), reason.value(), Traces.current()))
-                .map(SessionStore::single);
+        return db.preparedQuery(SessionSql.STOP).execute(stopping(id, userId, at, reason)).map(SessionStore::single);
+    }
+
+    /** The parameters of {@link SessionSql#STOP} and {@link SessionSql#STOP_ONCE}. */
+    public static Tuple stopping(String id, String userId, Instant at, StopReason reason) {
+        return Tuple.of(id, userId, utc(at), reason.value(), Traces.current());
     }
 
     /** The renamed session, or null when this user has no session with that id. */

@@ -18,6 +18,11 @@ import java.util.function.Predicate;
  * without acting, only learning each session's last command;</li>
  * <li>a stopped session stays stopped: a start that comes after its stop (a duplicate, a retry)
  * is ignored, during the replay and live;</li>
+ * <li>a settled session (its tombstone, {@code SessionSettled}: it reached a terminal worker state)
+ * is forgotten, during the replay and live, and a start of it that comes later is ignored too
+ * ({@link SettledSessions}). Compaction removes a settled session's commands and, after the topic's
+ * {@code delete.retention.ms}, its tombstone: the replay reads the sessions that may still run, not
+ * the partition's whole history;</li>
  * <li>once caught up, every session whose last command is a start and that has not expired is
  * started, and every stop requested within the confirmation window is confirmed again, since the
  * previous owner may have died before confirming it (the api ignores a second confirmation).</li>
@@ -31,17 +36,22 @@ final class OwnedPartition {
 
     /** What a live command asks of the worker. */
     enum Action {
-        START, STOP, IGNORE
+        START, STOP, FORGET, IGNORE
     }
 
     private final long end;
     private boolean caughtUp;
     private final Map<String, SessionCommand> latest = new HashMap<>();
+    private final SettledSessions settled;
 
-    /** A partition whose records end before {@code end}, the offset of its end when it was assigned. */
-    OwnedPartition(long end, boolean empty) {
+    /**
+     * A partition whose records end before {@code end}, the offset of its end when it was assigned;
+     * {@code settled} is the worker's memory of settled sessions, shared by its partitions.
+     */
+    OwnedPartition(long end, boolean empty, SettledSessions settled) {
         this.end = end;
         this.caughtUp = empty;
+        this.settled = settled;
     }
 
     boolean caughtUp() {
@@ -82,18 +92,30 @@ final class OwnedPartition {
         if (!learn(command)) {
             return Action.IGNORE;
         }
-        return command.start() ? Action.START : Action.STOP;
+        return switch (command.kind()) {
+            case START -> Action.START;
+            case STOP -> Action.STOP;
+            case SETTLED -> Action.FORGET;
+        };
     }
 
-    /** Sessions known, for the log. */
+    /** Sessions known (not settled), for the log. */
     int sessions() {
         return latest.size();
     }
 
-    /** Records the command as its session's last; false for a start of a session already stopped. */
+    /**
+     * Records the command as its session's last, or forgets the session when it is settled; false
+     * for a start of a session already stopped or settled.
+     */
     private boolean learn(SessionCommand command) {
+        if (command.kind() == SessionCommand.Kind.SETTLED) {
+            latest.remove(command.sessionId());
+            settled.add(command.sessionId());
+            return true;
+        }
         SessionCommand previous = latest.get(command.sessionId());
-        if (command.start() && previous != null && !previous.start()) {
+        if (command.start() && (previous != null && !previous.start() || settled.contains(command.sessionId()))) {
             return false;
         }
         latest.put(command.sessionId(), command);

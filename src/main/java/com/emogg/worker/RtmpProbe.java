@@ -14,6 +14,8 @@ import java.util.Locale;
 
 import javax.net.ssl.SSLSocketFactory;
 
+import com.emogg.platform.net.StreamAddresses;
+
 /**
  * Checks that an RTMP (or RTMPS) server is there by completing the RTMP handshake: C0/C1 out,
  * S0/S1/S2 back, C2 out. That is as far as a probe can go without playing the stream.
@@ -29,12 +31,12 @@ final class RtmpProbe {
     private RtmpProbe() {
     }
 
-    static ProbeResult probe(URI uri, Duration timeout) {
+    static ProbeResult probe(URI uri, Duration timeout, StreamAddresses permitted) {
         boolean tls = "rtmps".equals(uri.getScheme().toLowerCase(Locale.ROOT));
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? RTMPS_PORT : RTMP_PORT;
         try (Socket plain = new Socket()) {
-            plain.connect(HostResolver.resolve(host, port, timeout), (int) timeout.toMillis());
+            plain.connect(HostResolver.resolve(host, port, timeout, permitted), (int) timeout.toMillis());
             plain.setSoTimeout((int) timeout.toMillis());
             try (Socket socket = tls ? ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true) : plain) {
                 OutputStream out = socket.getOutputStream();
@@ -58,6 +60,8 @@ final class RtmpProbe {
                 return ProbeResult.ok("rtmp handshake completed with " + host + ":" + port + ", server epoch "
                         + HexFormat.of().formatHex(s1, 0, 4) + "\n");
             }
+        } catch (HostResolver.RefusedAddress e) {
+            return ProbeResult.failed(HostResolver.RefusedAddress.REASON);
         } catch (SocketTimeoutException e) {
             return ProbeResult.failed("stream unreachable: no RTMP answer from " + host + ":" + port + " within " + timeout.toMillis() + " ms");
         } catch (EOFException e) {

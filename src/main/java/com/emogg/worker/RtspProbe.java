@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.emogg.platform.net.StreamAddresses;
+
 /**
  * Asks an RTSP server about a stream: {@code OPTIONS}, then {@code DESCRIBE}, whose SDP answer says
  * the stream exists (and, when it tells, its frame size). Basic credentials from the URI are sent;
@@ -28,12 +30,12 @@ final class RtspProbe {
     private RtspProbe() {
     }
 
-    static ProbeResult probe(URI uri, Duration timeout) {
+    static ProbeResult probe(URI uri, Duration timeout, StreamAddresses permitted) {
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT;
         String target = withoutCredentials(uri);
         try (Socket socket = new Socket()) {
-            socket.connect(HostResolver.resolve(host, port, timeout), (int) timeout.toMillis());
+            socket.connect(HostResolver.resolve(host, port, timeout, permitted), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -64,6 +66,8 @@ final class RtspProbe {
                 }
             }
             return ProbeResult.ok(describe.body);
+        } catch (HostResolver.RefusedAddress e) {
+            return ProbeResult.failed(HostResolver.RefusedAddress.REASON);
         } catch (SocketTimeoutException e) {
             return ProbeResult.failed("stream unreachable: no answer from " + host + ":" + port + " within " + timeout.toMillis() + " ms");
         } catch (IOException e) {

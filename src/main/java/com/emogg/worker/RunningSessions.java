@@ -39,20 +39,24 @@ final class RunningSessions {
         }
     }
 
-    private final String workerId;
+    private final WorkerIdentity worker;
     private final StreamAnalysis analysis;
     private final WorkerReports reports;
     private final MediaFolders media;
     private final Duration heartbeatInterval;
-    /** Grows with every report; starts from the clock so a restarted worker's reports are newer than its old ones. */
+    /**
+     * Grows with every report of this run: the api orders by it only the reports of one run of one
+     * worker ({@link WorkerIdentity}). It starts from the clock for an api older than the run
+     * field, which ordered the reports of one worker id across restarts by it (a rolling upgrade).
+     */
     private final AtomicLong seq;
     private final Map<String, RunningSession> running = new HashMap<>();
     private volatile List<String> view = List.of();
     private Instant nextHeartbeat = Instant.EPOCH;
 
-    RunningSessions(String workerId, StreamAnalysis analysis, WorkerReports reports, MediaFolders media, Duration heartbeatInterval,
+    RunningSessions(WorkerIdentity worker, StreamAnalysis analysis, WorkerReports reports, MediaFolders media, Duration heartbeatInterval,
             long startMillis) {
-        this.workerId = workerId;
+        this.worker = worker;
         this.analysis = analysis;
         this.reports = reports;
         this.media = media;
@@ -116,6 +120,21 @@ final class RunningSessions {
         publishView();
     }
 
+    /**
+     * Ends the task of a settled session without a report: the api settled it already, and its
+     * stop, with its removeMedia, came before (or was compacted away under a worker that lagged
+     * behind more than the topic's min.compaction.lag.ms). False when it did not run here.
+     */
+    boolean forget(String sessionId) {
+        RunningSession session = running.remove(sessionId);
+        if (session == null) {
+            return false;
+        }
+        session.task.stop();
+        publishView();
+        return true;
+    }
+
     /** Forgets the failed sessions and, when due, sends a heartbeat for every session starting or working. */
     void tick(Instant now) {
         running.values().removeIf(session -> session.state == WorkerState.FAILED);
@@ -123,7 +142,7 @@ final class RunningSessions {
             nextHeartbeat = now.plus(heartbeatInterval);
             for (RunningSession session : running.values()) {
                 if (session.state == WorkerState.STARTING || session.state == WorkerState.WORKING) {
-                    reports.heartbeat(session.sessionId, workerId, session.state, seq.incrementAndGet());
+                    reports.heartbeat(session.sessionId, worker, session.state, seq.incrementAndGet());
                 }
             }
         }
@@ -157,7 +176,7 @@ final class RunningSessions {
     }
 
     private void report(String sessionId, WorkerState state, String reason) {
-        reports.stateChanged(sessionId, workerId, state, seq.incrementAndGet(), reason);
+        reports.stateChanged(sessionId, worker, state, seq.incrementAndGet(), reason);
     }
 
     private void publishView() {

@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 import com.emogg.platform.runtime.Traces;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -45,7 +46,9 @@ import io.opentelemetry.context.Scope;
  * starts the sessions whose last command is a start and that have not expired. A session whose
  * last command is a stop is never started. After that catch-up it follows the partition live. So
  * a worker that takes over after a rebalance or a crash resumes exactly what should run, with no
- * state other than Kafka's.
+ * state other than Kafka's. A settled session's tombstone (a record without a value, written once
+ * it reached a terminal worker state) makes the worker forget it; compaction then removes its
+ * records, so the catch-up reads what may still run rather than all history.
  *
  * <p><b>Why a plain consumer</b> rather than a Reactive Messaging {@code @Incoming} channel: the
  * catch-up needs the partition's end offset at assignment and a rewind of each newly assigned
@@ -63,6 +66,7 @@ public final class SessionWorker {
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(5);
     private static final int REMEMBERED_EVENTS = 100_000;
 
+    private final WorkerIdentity identity;
     private final String workerId;
     private final Map<String, Object> kafka;
     private final String topic;
@@ -77,21 +81,24 @@ public final class SessionWorker {
     private final Map<TopicPartition, OwnedPartition> owned = new HashMap<>();
     private final RunningSessions running;
     private final SeenCommands seen = new SeenCommands(REMEMBERED_EVENTS);
+    private final SettledSessions settled = new SettledSessions(REMEMBERED_EVENTS);
 
     private volatile boolean stopRequested;
     private volatile boolean healthy;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
+    private Gauge info;
     private Instant nextCommit = Instant.EPOCH;
 
-    SessionWorker(String workerId, Map<String, Object> kafka, String topic, WorkerConfig config, StreamAnalysis analysis,
+    SessionWorker(WorkerIdentity identity, Map<String, Object> kafka, String topic, WorkerConfig config, StreamAnalysis analysis,
             WorkerReports reports, DeadLetters deadLetters, ObjectMapper json, Clock clock, MeterRegistry registry, Tracer tracer) {
-        this.workerId = workerId;
+        this.identity = identity;
+        this.workerId = identity.id();
         this.kafka = kafka;
         this.topic = topic;
         this.group = config.group();
         this.deadLetters = deadLetters;
-        this.running = new RunningSessions(workerId, analysis, reports, new MediaFolders(Path.of(config.mediaDir())),
+        this.running = new RunningSessions(identity, analysis, reports, new MediaFolders(Path.of(config.mediaDir())),
                 config.heartbeatInterval(), clock.millis());
         this.stopConfirmWindow = config.stopConfirmWindow();
         this.json = json;
@@ -104,11 +111,18 @@ public final class SessionWorker {
         return workerId;
     }
 
+    public WorkerIdentity identity() {
+        return identity;
+    }
+
     public synchronized void start() {
         if (thread != null) {
             return;
         }
         stopRequested = false;
+        // one series per running worker process (bounded): its name next to the host's other metrics
+        info = Gauge.builder("emogg.worker.info", () -> 1).tags("worker", workerId, "run", identity.run())
+                .description("1 while this worker runs, named as in its reports and logs").register(registry);
         thread = new Thread(this::run, "emogg-worker-" + workerId);
         thread.setDaemon(true);
         thread.start();
@@ -123,6 +137,10 @@ public final class SessionWorker {
         synchronized (this) {
             worker = thread;
             thread = null;
+            if (info != null) {
+                registry.remove(info);
+                info = null;
+            }
         }
         if (worker == null) {
             return;
@@ -162,7 +180,7 @@ public final class SessionWorker {
         try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer = kafkaConsumer;
             kafkaConsumer.subscribe(List.of(topic), new Ownership(kafkaConsumer));
-            LOG.infof("worker %s follows %s in group %s", workerId, topic, group);
+            LOG.infof("worker %s follows %s in group %s", identity, topic, group);
             while (!stopRequested) {
                 for (ConsumerRecord<String, String> record : kafkaConsumer.poll(POLL)) {
                     handle(record);
@@ -190,7 +208,7 @@ public final class SessionWorker {
         }
         SessionCommand command = null;
         try {
-            command = SessionCommand.read(headers(record), record.value(), json);
+            command = SessionCommand.read(headers(record), record.key(), record.value(), json);
             if (command == null) {
                 registry.counter("emogg.events.skipped", "topic", "session-commands", "type", String.valueOf(headers(record).get("ce_type")))
                         .increment();
@@ -205,9 +223,9 @@ public final class SessionWorker {
         }
         if (command != null) {
             if (!log.caughtUp()) {
-                seen.add(command.eventId());
+                remember(command);
                 log.replayed(command);
-            } else if (seen.contains(command.eventId())) {
+            } else if (command.eventId() != null && seen.contains(command.eventId())) {
                 registry.counter("emogg.worker.duplicate.commands").increment();
             } else {
                 // the trace of the request that caused the command goes on through the work and its reports
@@ -236,7 +254,7 @@ public final class SessionWorker {
     }
 
     private void live(OwnedPartition log, SessionCommand command, TopicPartition partition) {
-        seen.add(command.eventId());
+        remember(command);
         switch (log.live(command)) {
             case START -> {
                 if (!running.contains(command.sessionId())) {
@@ -244,7 +262,19 @@ public final class SessionWorker {
                 }
             }
             case STOP -> running.finish(command.sessionId(), command.removeMedia());
-            case IGNORE -> LOG.debugf("start of stopped session %s ignored", command.sessionId());
+            case FORGET -> {
+                if (running.forget(command.sessionId())) {
+                    LOG.warnf("session %s was settled while it still ran here: its task ended without its stop", command.sessionId());
+                }
+            }
+            case IGNORE -> LOG.debugf("start of stopped or settled session %s ignored", command.sessionId());
+        }
+    }
+
+    /** A tombstone written without headers has no event id: it is never taken for a duplicate. */
+    private void remember(SessionCommand command) {
+        if (command.eventId() != null) {
+            seen.add(command.eventId());
         }
     }
 
@@ -314,7 +344,7 @@ public final class SessionWorker {
             for (TopicPartition partition : partitions) {
                 long end = ends.getOrDefault(partition, 0L);
                 boolean nothingToReplay = end <= beginnings.getOrDefault(partition, 0L);
-                owned.put(partition, new OwnedPartition(end, nothingToReplay));
+                owned.put(partition, new OwnedPartition(end, nothingToReplay, settled));
                 if (nothingToReplay) {
                     empty.add(partition);
                 }

@@ -1,11 +1,8 @@
 package com.emogg.worker;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,8 +54,7 @@ public class SessionWorkers {
     /** Starts this process's worker, as the worker role does at start-up; tests of the api role call it themselves. */
     public synchronized SessionWorker startWorker() {
         if (worker == null) {
-            worker = new SessionWorker(config.id().orElseGet(SessionWorkers::hostName), kafka, topic, config, analysis, reports, deadLetters,
-                    json, clock, registry, tracer);
+            worker = worker(WorkerIdentity.of(config.id()), topic, config, analysis);
             worker.start();
         }
         return worker;
@@ -77,20 +73,16 @@ public class SessionWorkers {
         }
     }
 
+    /**
+     * A worker on this process's broker, not started: this process's own, or (tests) another one, on
+     * a topic or in a group of its own, or running another analysis.
+     */
+    SessionWorker worker(WorkerIdentity identity, String commandsTopic, WorkerConfig settings, StreamAnalysis work) {
+        return new SessionWorker(identity, kafka, commandsTopic, settings, work, reports, deadLetters, json, clock, registry, tracer);
+    }
+
     /** This process's worker, or empty in the api role. */
     public Optional<SessionWorker> current() {
         return Optional.ofNullable(worker);
-    }
-
-    private static String hostName() {
-        String pod = System.getenv("HOSTNAME");
-        if (pod != null && !pod.isBlank()) {
-            return pod;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "worker-" + UUID.randomUUID().toString().substring(0, 8);
-        }
     }
 }

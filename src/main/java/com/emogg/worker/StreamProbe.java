@@ -18,13 +18,16 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import com.emogg.platform.Dates;
+import com.emogg.platform.net.StreamAddresses;
 
 import io.quarkus.arc.DefaultBean;
 
 /**
  * The shipped {@link StreamAnalysis}: probes the stream (RTSP {@code OPTIONS}/{@code DESCRIBE},
  * the RTMP handshake) on an interval, reports {@code working} once it answers and {@code failed}
- * with the reason once it stops answering. It records what it saw in the session's media folder
+ * with the reason once it stops answering. It connects only where {@link StreamAddresses} permits
+ * ({@code EMOGG_WORKER_ALLOWED_NETWORKS}); a refused address counts as a failed probe like any other,
+ * so a refusal takes as long as an unreachable stream and says nothing of the target. It records what it saw in the session's media folder
  * ({@code probes.log}, and {@code stream.sdp} for RTSP). It produces no emotion data: that takes a
  * model, which would be another {@link StreamAnalysis}.
  */
@@ -35,6 +38,7 @@ public class StreamProbe implements StreamAnalysis {
     private static final Logger LOG = Logger.getLogger(StreamProbe.class);
 
     private final WorkerConfig.Probe config;
+    private final StreamAddresses permitted;
     private final Clock clock;
     private final ScheduledExecutorService probes;
 
@@ -45,6 +49,7 @@ public class StreamProbe implements StreamAnalysis {
 
     StreamProbe(WorkerConfig config, Clock clock, ScheduledExecutorService probes) {
         this.config = config.probe();
+        this.permitted = StreamAddresses.allowing(config.allowedNetworks());
         this.clock = clock;
         this.probes = probes;
     }
@@ -79,8 +84,8 @@ public class StreamProbe implements StreamAnalysis {
 
     private ProbeResult probe(Request request) {
         String scheme = request.streamUri().getScheme().toLowerCase(Locale.ROOT);
-        return scheme.startsWith("rtmp") ? RtmpProbe.probe(request.streamUri(), config.timeout())
-                : RtspProbe.probe(request.streamUri(), config.timeout());
+        return scheme.startsWith("rtmp") ? RtmpProbe.probe(request.streamUri(), config.timeout(), permitted)
+                : RtspProbe.probe(request.streamUri(), config.timeout(), permitted);
     }
 
     private final class ProbeTask implements Task, Runnable {

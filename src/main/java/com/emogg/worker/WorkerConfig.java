@@ -1,7 +1,10 @@
 package com.emogg.worker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+
+import com.emogg.platform.net.IpNetwork;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,7 +13,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "emogg.worker")
 public interface WorkerConfig {
 
-    /** This worker's name in its reports; the host name (the pod's name on Kubernetes) when unset. */
+    /**
+     * This worker's name in its reports, logs and metrics. When unset, the host name (the pod's name
+     * on Kubernetes), the process id and the run ({@link WorkerIdentity}): unique per process and per start.
+     */
     Optional<String> id();
 
     /** The consumer group all workers share: Kafka spreads the session-commands partitions over its members. */
@@ -32,6 +38,14 @@ public interface WorkerConfig {
      */
     @WithDefault("PT2M")
     Duration stopConfirmWindow();
+
+    /**
+     * Networks a stream may be on besides the internet ({@code EMOGG_WORKER_ALLOWED_NETWORKS},
+     * comma-separated CIDRs), for cameras on private networks. Unset, a worker connects to public
+     * addresses only ({@link com.emogg.platform.net.StreamAddresses}). The api reads the same setting
+     * to judge address literals at create.
+     */
+    Optional<List<IpNetwork>> allowedNetworks();
 
     Probe probe();
 

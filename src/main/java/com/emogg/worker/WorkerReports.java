@@ -3,7 +3,6 @@ package com.emogg.worker;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +10,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
@@ -21,15 +18,13 @@ import com.emogg.contract.WorkerHeartbeat;
 import com.emogg.contract.WorkerState;
 import com.emogg.contract.WorkerStateChanged;
 import com.emogg.platform.Dates;
+import com.emogg.platform.kafka.CloudEvents;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.opentelemetry.context.Context;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.TracingMetadata;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Sends a worker's reports to {@code worker-states} (CloudEvents, key = session id). Sent straight
@@ -56,16 +51,16 @@ public class WorkerReports {
     @ConfigProperty(name = "emogg.events.worker-source", defaultValue = "/emogg/workers")
     URI source;
 
-    public void stateChanged(String sessionId, String workerId, WorkerState state, long seq, String reason) {
+    public void stateChanged(String sessionId, WorkerIdentity worker, WorkerState state, long seq, String reason) {
         Instant at = clock.instant();
-        send(WorkerStateChanged.TYPE, sessionId, at, new WorkerStateChanged(WorkerStateChanged.SCHEMA_VERSION, sessionId, workerId,
-                state, seq, reason, Dates.format(at)));
+        send(WorkerStateChanged.TYPE, sessionId, at, new WorkerStateChanged(WorkerStateChanged.SCHEMA_VERSION, sessionId, worker.id(),
+                worker.run(), state, seq, reason, Dates.format(at)));
     }
 
-    public void heartbeat(String sessionId, String workerId, WorkerState state, long seq) {
+    public void heartbeat(String sessionId, WorkerIdentity worker, WorkerState state, long seq) {
         Instant at = clock.instant();
-        send(WorkerHeartbeat.TYPE, sessionId, at, new WorkerHeartbeat(WorkerHeartbeat.SCHEMA_VERSION, sessionId, workerId, state, seq,
-                Dates.format(at)));
+        send(WorkerHeartbeat.TYPE, sessionId, at, new WorkerHeartbeat(WorkerHeartbeat.SCHEMA_VERSION, sessionId, worker.id(), worker.run(),
+                state, seq, Dates.format(at)));
     }
 
     private void send(String type, String sessionId, Instant at, Object body) {
@@ -75,16 +70,8 @@ public class WorkerReports {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a report that cannot be written as JSON is a bug", e);
         }
-        OutgoingCloudEventMetadata<String> cloudEvent = OutgoingCloudEventMetadata.<String>builder()
-                .withId(UUID.randomUUID().toString())
-                .withType(type)
-                .withSource(source)
-                .withSubject(sessionId)
-                .withTimestamp(at.atZone(ZoneOffset.UTC))
-                .withDataContentType("application/json")
-                .build();
-        OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder().withKey(sessionId).build();
-        emitter.sendMessage(Message.of(payload, Metadata.of(cloudEvent, record, TracingMetadata.withCurrent(Context.current()))))
+        emitter.sendMessage(CloudEvents.message(UUID.randomUUID().toString(), type, source, sessionId, at, payload,
+                CloudEvents.keyed(sessionId), Context.current()))
                 .subscribe().with(sent -> { }, failure -> LOG.warnf("a %s report of session %s was not delivered: %s", type,
                         sessionId, failure.getMessage()));
     }

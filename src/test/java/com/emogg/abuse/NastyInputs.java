@@ -23,6 +23,19 @@ final class NastyInputs {
             "null", "true", "false", "0", "-1", "1.5e308", "1e400", "\"\"", "\"x\"", "[]", "[1,2]", "{}", "{\"a\":{}}",
             "\"" + "\\u0000".repeat(10) + "\"", "\"\\ud800\"", "123456789012345678901234567890");
 
+    /**
+     * Hosts of stream URIs a scanner tries: the cloud's metadata service, the cluster's private
+     * ranges, the machine itself, as literals in every spelling resolvers accept (issue 17). Loopback
+     * is not among them: the tests' settings allow it, for their loopback streams.
+     */
+    static final List<String> INTERNAL_HOSTS = List.of(
+            "169.254.169.254", "2852039166", "0xa9fea9fe", "0251.0376.0251.0376", "[::ffff:169.254.169.254]", "[::ffff:a9fe:a9fe]",
+            "[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::]", "[::169.254.169.254]", "[fe80::a9fe:a9fe]", "[fe80::1%25eth0]",
+            "10.0.0.1", "10.96.0.1", "167772161", "0xa000001", "012.0.0.1", "172.16.0.1", "172.31.255.254", "192.168.0.1",
+            "3232235521", "100.64.0.1", "100.100.100.200", "0.0.0.0", "0", "0x0", "[::]", "[::ffff:0.0.0.0]", "[fd00::1]",
+            "[fd12:3456:789a::1]", "[fc00::]", "[fec0::1]", "224.0.0.1", "[ff02::1]", "255.255.255.255", "4294967295",
+            "240.0.0.1", "192.0.0.8", "198.18.0.1", "192.0.2.1", "[2001:db8::1]", "[2001::1]");
+
     private final Random random;
 
     NastyInputs(long seed) {
@@ -67,6 +80,56 @@ final class NastyInputs {
             case 3 -> randomText(random.nextInt(200));                               // not JSON at all
             case 4 -> body.replace(":", "");                                         // broken syntax
             default -> body;
+        };
+    }
+
+    /** A stream URI on an internal address, with credentials, an RTSP/RTMP scheme and a port scanners like. */
+    String internalStreamUri(String secret) {
+        String scheme = pick(List.of("rtsp", "rtmp", "rtmps", "RTSP"));
+        String port = pick(List.of("", ":22", ":80", ":554", ":2379", ":5432", ":6443", ":9092", ":10250", ":65535"));
+        return scheme + "://admin:" + secret + "@" + pick(INTERNAL_HOSTS) + port + pick(List.of("/", "/latest/meta-data/", "/live", ""));
+    }
+
+    /**
+     * A message for the WebSocket API ({@code /ws/v1}): broken or non-object JSON, wrong types in
+     * every field, unknown and absurd paths, subscriptions to someone else's session, huge and
+     * deeply nested messages, and messages carrying a token or a stream URI (which must never be
+     * logged). {@code token} is the connection's user's, {@code own} a session of theirs,
+     * {@code others} another user's.
+     */
+    String wsMessage(String token, String own, String others, String streamUri) {
+        String subscribe = "{\"path\":\"channels:subscribe\",\"body\":{\"channel\":\"session_worker_state\",\"key\":";
+        return switch (random.nextInt(24)) {
+            case 0 -> body(List.of("path", "id", "body"));
+            case 1 -> randomText(random.nextInt(300));
+            case 2 -> pick(List.of("", " ", "null", "42", "\"ping\"", "[]", "[{\"path\":\"ping\"}]", "{}", "{\"path\":null}",
+                    "{\"path\":42}", "{\"path\":[\"ping\"]}", "{\"path\":{\"x\":1}}", "{\"path\":true}", "{\"path\":\"ping\""));
+            case 3 -> "{\"path\":" + quote(string()) + "}";
+            case 4 -> "{\"id\":" + jsonValue() + ",\"path\":" + quote(pick(List.of("ping", "auth:token", "channels:subscribe",
+                    "channels:unsubscribe", "channels:list", "admin", "../ping", "PING", "ping ", "auth:token\u0000"))) + ",\"body\":"
+                    + jsonValue() + "}";
+            case 5 -> "{\"path\":\"auth:token\",\"body\":{\"token\":" + pick(List.of(jsonValue(), quote(authorization(token)),
+                    quote("Bearer " + token), quote(token + token), quote("x".repeat(600)), quote(""))) + "}}";
+            case 6 -> "{\"path\":\"auth:token\",\"body\":" + jsonValue() + "}";
+            case 7 -> subscribe + quote(others) + "}}";
+            case 8 -> subscribe + quote(own) + "}}";
+            case 9 -> subscribe + pick(List.of(jsonValue(), quote(id()), quote(streamUri), quote(token))) + "}}";
+            case 10 -> "{\"path\":\"channels:subscribe\",\"body\":{\"channel\":" + jsonValue() + ",\"key\":" + quote(own) + "}}";
+            case 11 -> "{\"path\":\"channels:subscribe\",\"body\":" + pick(List.of("[]", "\"x\"", "null", "{}", "1")) + "}";
+            case 12 -> "{\"path\":\"channels:unsubscribe\",\"body\":{\"subscriptionId\":" + pick(List.of(jsonValue(), quote(id()),
+                    quote(others))) + "}}";
+            case 13 -> "{\"path\":\"ping\",\"pad\":\"" + "x".repeat(1 << (10 + random.nextInt(12))) + "\"}";
+            case 14 -> "{\"path\":" + quote("p".repeat(1 << (8 + random.nextInt(10)))) + "}";
+            case 15 -> "{\"path\":\"ping\",\"id\":" + "[".repeat(1 + random.nextInt(5000)) + "}";
+            case 16 -> "{\"path\":\"ping\",\"path\":\"auth:token\",\"body\":{\"token\":" + quote(token) + "}}";
+            case 17 -> "{\"path\":\"ping\",\"id\":" + pick(List.of("1e999999999", "-0", "123456789012345678901234567890",
+                    "\"" + "\\u0000".repeat(50) + "\"", "{\"a\":[1,{\"b\":null}]}")) + "}";
+            case 18 -> "{\"path\":\"auth:token\",\"body\":{\"token\":" + quote(streamUri) + "}}";
+            case 19 -> "{\"path\":" + quote(streamUri) + ",\"body\":{\"streamUri\":" + quote(streamUri) + "}}";
+            case 20 -> "{\"path\":\"ping\"}";
+            case 21 -> "{\"path\":\"auth:token\",\"body\":{\"token\":" + quote(token) + "}}";
+            case 22 -> "{\"path\":\"ping\"," + "\"k\":1,".repeat(random.nextInt(20000)) + "\"end\":1}";
+            default -> "\uFEFF{\"path\":\"ping\"}";
         };
     }
 

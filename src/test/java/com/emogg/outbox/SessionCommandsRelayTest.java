@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.emogg.contract.SessionSettled;
 import com.emogg.contract.SessionStartRequested;
 import com.emogg.contract.SessionStopRequested;
 import com.emogg.testing.Database;
@@ -59,23 +60,6 @@ class SessionCommandsRelayTest {
     @Inject
     OutboxRelay relays;
 
-    @Inject
-    io.vertx.mutiny.core.Vertx vertx;
-
-    @Inject
-    io.vertx.pgclient.PgConnectOptions connectOptions;
-
-    @Inject
-    EventPublisher publisher;
-
-    @Inject
-    RelayConfig config;
-
-    @Inject
-    RelayMetrics metrics;
-
-    @Inject
-    java.time.Clock clock;
 
     @Inject
     MeterRegistry registry;
@@ -102,10 +86,12 @@ class SessionCommandsRelayTest {
         user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200);
     }
 
+    /** The sessions of these tests have no worker: their stop settles them at once, so their tombstone follows their stop. */
     private void awaitStopped(String... sessionIds) {
         await().atMost(PUBLISHED).untilAsserted(() -> {
             for (String id : sessionIds) {
                 assertFalse(commands.ofType(id, SessionStopRequested.TYPE).isEmpty(), "stop of " + id + " published");
+                assertFalse(commands.ofType(id, SessionSettled.TYPE).isEmpty(), "tombstone of " + id + " published");
             }
         });
     }
@@ -122,13 +108,16 @@ class SessionCommandsRelayTest {
         awaitStopped(marker);
 
         List<Received> records = commands.of(id);
-        assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE), records.stream().map(Received::type).toList());
-        var outbox = Database.rows(pool, "select id, type, occurred_at, published_at from outbox where session_id = $1 and stream = 'commands' order by seq", id);
-        assertEquals(2, outbox.size());
+        assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE, SessionSettled.TYPE),
+                records.stream().map(Received::type).toList(), "a session stopped before any worker took it is settled at once");
+        var outbox = Database.rows(pool, "select id, type, occurred_at, published_at, payload from outbox where session_id = $1 "
+                + "and stream = 'commands' order by seq", id);
+        assertEquals(3, outbox.size());
 
         Received start = records.get(0);
         Received stop = records.get(1);
-        for (int i = 0; i < 2; i++) {
+        Received tombstone = records.get(2);
+        for (int i = 0; i < 3; i++) {
             Received record = records.get(i);
             assertEquals(id, record.key(), "keyed by session id");
             assertEquals("1.0", record.header("ce_specversion"));
@@ -137,11 +126,16 @@ class SessionCommandsRelayTest {
             assertEquals("/emogg/sessions", record.header("ce_source"));
             assertEquals(id, record.header("ce_subject"));
             assertEquals(outbox.get(i).getOffsetDateTime("occurred_at").toInstant(), Instant.parse(record.header("ce_time")));
-            assertEquals("application/json", record.header("content-type"));
+            assertEquals(record == tombstone ? null : "application/json", record.header("content-type"));
+            assertEquals(outbox.get(i).getString("payload"), record.value(), "the body exactly as recorded");
             assertNotNull(outbox.get(i).getOffsetDateTime("published_at"), "marked published once acknowledged");
         }
         assertEquals(start.partition(), stop.partition());
+        assertEquals(stop.partition(), tombstone.partition());
         assertTrue(start.offset() < stop.offset());
+        assertTrue(stop.offset() < tombstone.offset(), "the tombstone after the stop: compaction never leaves a start without it");
+        assertEquals(null, tombstone.value(), "a Kafka tombstone: compaction removes the session's commands");
+        assertFalse(tombstone.headers().containsKey("ce_datacontenttype"));
 
         JsonNode startBody = JSON.readTree(start.value());
         assertEquals(1, startBody.get("schemaVersion").asInt());
@@ -208,7 +202,7 @@ class SessionCommandsRelayTest {
         }
         awaitStopped(ids.toArray(String[]::new));
         for (String id : ids) {
-            assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE),
+            assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE, SessionSettled.TYPE),
                     distinctById(commands.of(id)).stream().map(Received::type).toList(), "in order: " + id);
         }
     }
@@ -219,7 +213,7 @@ class SessionCommandsRelayTest {
         main.stop(Duration.ZERO);
         TestUser user = newUser();
         List<String> ids = new ArrayList<>();
-        RelayLoop fresh = anotherReplicasRelay("fresh");
+        RelayLoop fresh = relays.loop("fresh");
         try {
             for (int i = 0; i < 20; i++) {
                 String id = user.createSession("crash " + i);
@@ -227,7 +221,7 @@ class SessionCommandsRelayTest {
                 ids.add(id);
             }
             // committed, not published: as if the process had died right after the commits
-            assertEquals(40L, Database.row(pool, "select count(*) from outbox where published_at is null and stream = 'commands' and session_id = any($1)",
+            assertEquals(60L, Database.row(pool, "select count(*) from outbox where published_at is null and stream = 'commands' and session_id = any($1)",
                     (Object) ids.toArray(String[]::new)).getLong(0));
             assertTrue(commands.of(ids.get(0)).isEmpty());
             fresh.start();
@@ -237,14 +231,14 @@ class SessionCommandsRelayTest {
             main.start();
         }
         for (String id : ids) {
-            assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE),
+            assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE, SessionSettled.TYPE),
                     commands.of(id).stream().map(Received::type).toList());
         }
     }
 
     @Test
     void twoRelaysOnOneDatabaseLoseNothingAndKeepEachSessionsOrder() throws Exception {
-        RelayLoop second = anotherReplicasRelay("second");
+        RelayLoop second = relays.loop("second");
         second.start();
         TestUser user = newUser();
         ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -272,7 +266,7 @@ class SessionCommandsRelayTest {
         }
         for (String id : ids) {
             List<Received> records = commands.of(id);
-            assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE),
+            assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE, SessionSettled.TYPE),
                     distinctById(records).stream().map(Received::type).toList(), "per-session order of " + id);
             Map<String, Long> copies = records.stream().collect(Collectors.groupingBy(Received::id, Collectors.counting()));
             assertTrue(copies.values().stream().allMatch(count -> count <= 2), "at most one duplicate per event: " + copies);
@@ -317,10 +311,5 @@ class SessionCommandsRelayTest {
         Map<String, Received> first = new java.util.LinkedHashMap<>();
         records.forEach(record -> first.putIfAbsent(record.id(), record));
         return List.copyOf(first.values());
-    }
-
-    /** A relay of its own, not started: what another api replica runs. */
-    private RelayLoop anotherReplicasRelay(String name) {
-        return new RelayLoop(name, vertx, connectOptions, pool, publisher, config, metrics, clock);
     }
 }

@@ -4,8 +4,12 @@ import static com.emogg.testing.TestApi.newUser;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -120,6 +124,120 @@ class IdempotencyTest {
         } finally {
             locker.closeAndAwait();
         }
+    }
+
+    /**
+     * The stop and its record are one statement: the record keeps the session as the stop committed
+     * it, without its stream URI, and the time the response was rendered at; a retry renders the same
+     * bytes even after the session moved on.
+     */
+    @Test
+    void theRecordKeepsTheStoppedSessionWithoutItsStreamUriAndARetryShowsItAsItWas() {
+        TestUser user = newUser();
+        String id = user.createSession("moves on");
+        Database.rows(pool, "update sessions set worker_state = 'working' where id = $1", id);
+        String key = UUID.randomUUID().toString();
+        var first = stop(user, id, key);
+        assertEquals(200, first.statusCode());
+        assertEquals("stopping", first.path("meta.workerState"));
+        var record = Database.row(pool, "select status, body, snapshot::text as snapshot, rendered_at from idempotency_keys "
+                + "where user_id = $1 and key = $2", user.id(), key);
+        assertNull(record.getInteger("status"), "recorded as the session, not as bytes");
+        assertFalse(record.getString("snapshot").contains("rtsp"), "no stream URI in a record");
+        assertFalse(record.getString("snapshot").contains(TestApi.STREAM_SECRET));
+        // the worker confirms: the session moves on, the replay does not
+        Database.rows(pool, "update sessions set worker_state = 'stopped' where id = $1", id);
+        var retry = stop(user, id, key);
+        assertEquals(200, retry.statusCode());
+        assertArrayEquals(first.body().asByteArray(), retry.body().asByteArray());
+        assertEquals("application/json", retry.contentType());
+        assertEquals(1L, Database.row(pool, "select count(*) from outbox where session_id = $1 and type = 'SessionStopRequested'", id)
+                .getLong(0));
+    }
+
+    @Test
+    void aStopThatWaitedIsReplayedAsItWasGivenAfterTheWait() {
+        TestUser user = newUser();
+        String id = user.createSession("waited");
+        String key = UUID.randomUUID().toString();
+        var first = user.call().header("Idempotency-Key", key).when().post("/v1/sessions/" + id + "/stop?wait=stopped&timeout=1s")
+                .then().statusCode(200).extract();
+        var retry = user.call().header("Idempotency-Key", key).when().post("/v1/sessions/" + id + "/stop?wait=stopped&timeout=1s")
+                .then().statusCode(200).extract();
+        assertArrayEquals(first.body().asByteArray(), retry.body().asByteArray());
+    }
+
+    /** Of concurrent requests with one key exactly one stops the session; the others replay it or are told it is under way. */
+    @Test
+    void concurrentStopsWithOneKeyStopOnceAndAgreeOnTheResponse() {
+        TestUser user = newUser();
+        String id = user.createSession("raced");
+        String key = UUID.randomUUID().toString();
+        List<CompletableFuture<ExtractableResponse<Response>>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> stop(user, id, key)));
+        }
+        List<ExtractableResponse<Response>> responses = calls.stream().map(CompletableFuture::join).toList();
+        List<String> bodies = new ArrayList<>();
+        for (var response : responses) {
+            assertTrue(response.statusCode() == 200 || response.statusCode() == 409, "status " + response.statusCode());
+            if (response.statusCode() == 200) {
+                bodies.add(response.body().asString());
+            }
+        }
+        assertFalse(bodies.isEmpty());
+        assertEquals(1, bodies.stream().distinct().count(), "every 200 is the same response");
+        assertEquals(bodies.get(0), stop(user, id, key).body().asString());
+        assertEquals(1L, Database.row(pool, "select count(*) from outbox where session_id = $1 and type = 'SessionStopRequested'", id)
+                .getLong(0), "stopped once");
+    }
+
+    @Test
+    void concurrentCreatesWithOneKeyCreateOneSession() {
+        TestUser user = newUser();
+        String key = "create-" + UUID.randomUUID();
+        Map<String, Object> body = Map.of("name", "raced", "streamUri", TestApi.streamUri());
+        List<CompletableFuture<ExtractableResponse<Response>>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> user.json().header("Idempotency-Key", key).body(body)
+                    .when().post("/v1/sessions").then().extract()));
+        }
+        List<String> created = new ArrayList<>();
+        for (var response : calls.stream().map(CompletableFuture::join).toList()) {
+            assertTrue(response.statusCode() == 201 || response.statusCode() == 409, "status " + response.statusCode());
+            if (response.statusCode() == 201) {
+                created.add(response.header("Location") + " " + response.body().asString());
+            }
+        }
+        assertFalse(created.isEmpty());
+        assertEquals(1, created.stream().distinct().count(), "every 201 is the same response");
+        assertEquals(1L, Database.row(pool, "select count(*) from sessions where user_id = $1", user.id()).getLong(0));
+    }
+
+    /** A stop whose transaction fails is ours (5xx): nothing is recorded with it, and a retry stops the session. */
+    @Test
+    void aFailedStopRecordsNothingAndItsRetryRunsAgain() {
+        TestUser user = newUser();
+        String id = user.createSession("fails once");
+        String key = UUID.randomUUID().toString();
+        Database.failingCommitsOf(pool, id, () -> assertEquals(500, stop(user, id, key).statusCode()));
+        assertTrue(Database.rows(pool, "select 1 from idempotency_keys where user_id = $1 and key = $2", user.id(), key).isEmpty(),
+                "the record rolled back with the stop");
+        assertEquals("active", Database.row(pool, "select state from sessions where id = $1", id).getString("state"));
+        var retry = stop(user, id, key);
+        assertEquals(200, retry.statusCode());
+        assertEquals("finished", retry.path("state"));
+    }
+
+    @Test
+    void anUnknownSessionIsA404RecordedAndReplayed() {
+        TestUser user = newUser();
+        String key = UUID.randomUUID().toString();
+        var first = stop(user, "0123456789abcdef01234567", key);
+        assertEquals(404, first.statusCode());
+        assertArrayEquals(first.body().asByteArray(), stop(user, "0123456789abcdef01234567", key).body().asByteArray());
+        assertEquals(404, Database.row(pool, "select status from idempotency_keys where user_id = $1 and key = $2", user.id(), key)
+                .getInteger("status"));
     }
 
     @Test

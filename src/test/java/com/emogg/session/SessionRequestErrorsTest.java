@@ -66,6 +66,35 @@ class SessionRequestErrorsTest {
         user.json().body(Map.of("name", "n", "streamUri", "RTSP://cam.test/live")).when().post("/v1/sessions").then().statusCode(201);
     }
 
+    /**
+     * The addresses workers may not connect to, written as literals in any spelling, are refused at
+     * create (the tests' settings open loopback, as the local run's do: these are other ranges). The
+     * message names the problem, never the URI.
+     */
+    @Test
+    void createRefusesAddressLiteralsWorkersMayNotConnectTo() {
+        TestUser user = newUser();
+        for (String host : new String[] {"10.0.0.1", "0xa.0.0.1", "012.0.0.1", "167772161", "0xa000001", "10.1", "172.16.0.1",
+                "192.168.1.1", "3232235777", "169.254.169.254", "0251.0376.0251.0376", "2852039166", "0xa9fea9fe", "100.64.0.1",
+                "0.0.0.0", "0", "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.2.1", "[::]", "[fe80::1]", "[fe80::1%25eth0]",
+                "[fd00::1]", "[ff02::1]", "[::ffff:10.0.0.1]", "[::ffff:a9fe:a9fe]", "[::ffff:0:0]", "[64:ff9b::10.0.0.1]",
+                "[2002:a9fe:a9fe::]", "[::169.254.169.254]", "[2001:db8::1]"}) {
+            // TestApi's filter fails the test if the response shows the password or the port and path
+            String uri = "rtsp://viewer:" + TestApi.STREAM_SECRET + "@" + host + TestApi.STREAM_PATH;
+            // java.net.URI finds no host at all in some spellings (0xa.0.0.1, 10.1): refused as such
+            String expected = java.net.URI.create(uri).getHost() == null ? "must name a host"
+                    : "must not name a loopback, private, link-local or other internal address";
+            isError(user.json().body(Map.of("name", "n", "streamUri", uri)).when().post("/v1/sessions").then(), 400)
+                    .body("errors[0].field", equalTo("streamUri"))
+                    .body("errors[0].message", equalTo(expected));
+        }
+        // names are the worker's to judge, where they resolve; public addresses and the allowed loopback pass
+        for (String uri : new String[] {"rtsp://camera.internal.example/live", "rtsp://8.8.8.8/live", "rtmp://[2606:4700::1111]/app",
+                "rtsp://127.0.0.2:9/live", "rtsp://[::1]:9/live", "rtsp://[::ffff:127.0.0.1]:9/live", "rtsp://2130706433:9/live"}) {
+            user.json().body(Map.of("name", "n", "streamUri", uri)).when().post("/v1/sessions").then().statusCode(201);
+        }
+    }
+
     @Test
     void createReportsEveryProblemAtOnceAndRejectsUnknownFields() {
         TestUser user = newUser();

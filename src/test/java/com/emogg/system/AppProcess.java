@@ -87,6 +87,8 @@ final class AppProcess {
         env.put("EMOGG_RECONCILER_HEARTBEAT_DEADLINE", "PT30S");
         env.put("EMOGG_WORKER_HEARTBEAT_INTERVAL", "PT2S");
         env.put("EMOGG_WORKER_PROBE_INTERVAL", "PT1S");
+        // the packaged jar runs in prod mode, which refuses loopback streams; the matrix's streams are on loopback
+        env.put("EMOGG_WORKER_ALLOWED_NETWORKS", "127.0.0.0/8");
         env.put("EMOGG_RELAY_POLL_INTERVAL", "PT0.2S");
         env.put("EMOGG_RELAY_LEADER_RETRY", "PT1S");
         env.put("EMOGG_RELAY_BACKOFF_MAX", "PT2S");

@@ -29,7 +29,11 @@ final class DatabaseState {
     record OutboxRow(long seq, String id, String sessionId, String stream, String type, String payload, Instant occurredAt,
             Instant publishedAt) {
 
+        /** The JSON body; an empty object for a tombstone (no payload). */
         JsonNode body() {
+            if (payload == null) {
+                return JSON.createObjectNode();
+            }
             try {
                 return JSON.readTree(payload);
             } catch (java.io.IOException e) {

@@ -32,7 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * other outbox row (start commands, resends, every fact) is published and on its topic.</li>
  * <li><b>I2</b> no event for a stop that did not commit: every record of the application on
  * {@code session-commands} and {@code session-events}, every copy, is an outbox row (same id, key, type
- * and body, byte for byte); rows exist only for committed transactions, so a record without one would
+ * and body, byte for byte; a tombstone's null value for a row without payload); rows exist only for committed transactions, so a record without one would
  * be an event of a change that rolled back. A stop command or a {@code SessionStopped} fact also needs
  * its session finished in the database.</li>
  * <li><b>I3</b> each session ends in exactly one terminal state: in the database it is
@@ -52,6 +52,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <li><b>U</b> every {@code SessionStopRequested} with reason {@code user} on {@code session-commands}
  * belongs to a session the history got exactly one 200 stop for; or none, when one of its stops got no
  * answer or a 5xx (the commit happened, its response was lost).</li>
+ * <li><b>T</b> a session is tombstoned once, after its last command, and only once settled: a session
+ * with a terminal worker state in the database has exactly one {@code SessionSettled} outbox row (a
+ * tombstone: no payload), others none; on {@code session-commands} the session's last record, every
+ * copy counted, is a tombstone (nothing of it follows its tombstone, in particular not its stop
+ * command), and no record of a session without a tombstone is one.</li>
  * <li><b>H</b> the only 5xx the API may give is a 503, and with {@code Retry-After}.</li>
  * <li><b>C</b> every 201 to a create is a session in the database (no acknowledged create is lost).</li>
  * <li><b>D</b> every poison record the test wrote is on its topic's dead-letter topic.</li>
@@ -109,6 +114,7 @@ final class InvariantChecker {
         checkI3AndI4Facts();
         checkI4Responses();
         checkI5AndU();
+        checkTombstones();
         checkHttp();
         checkDeadLetters();
         stats();
@@ -197,7 +203,8 @@ final class InvariantChecker {
                             record.ceType(), record.ceId(), record.key(), topic, record.partition(), record.offset());
                     continue;
                 }
-                if (!row.sessionId().equals(record.key()) || !row.type().equals(record.ceType()) || !row.payload().equals(record.value())
+                if (!row.sessionId().equals(record.key()) || !row.type().equals(record.ceType())
+                        || !java.util.Objects.equals(row.payload(), record.value())
                         || !row.topic().equals(topic)) {
                     verdict.violation("I2", "%s %s at %s-%d@%d differs from its outbox row (key, type, body or topic)", record.ceType(),
                             record.ceId(), topic, record.partition(), record.offset());
@@ -327,6 +334,33 @@ final class InvariantChecker {
             if (count != 1 && !(count == 0 && unknown)) {
                 verdict.violation("U", "a user stop of %s is on session-commands; the history has %d 200s to its stops%s", id, count,
                         unknown ? "" : " and no stop without an answer");
+            }
+        }
+    }
+
+    private void checkTombstones() {
+        for (DatabaseState.SessionRow session : db.sessions.values()) {
+            long tombstones = rows(session.id()).stream().filter(row -> row.type().equals("SessionSettled")).count();
+            boolean settled = RANK.get(session.workerState()) == 4;
+            if (tombstones != (settled ? 1 : 0)) {
+                verdict.violation("T", "session %s (worker state %s) has %d tombstones in the outbox", session.id(), session.workerState(),
+                        tombstones);
+            }
+        }
+        Map<String, KafkaRecord> last = new HashMap<>();
+        for (KafkaRecord record : appRecords.getOrDefault(Topics.COMMANDS, List.of())) {
+            last.put(record.key(), record);
+            boolean tombstone = record.value() == null;
+            if (tombstone != "SessionSettled".equals(record.ceType())) {
+                verdict.violation("T", "%s %s of %s at %d has %s value", record.ceType(), record.ceId(), record.key(), record.offset(),
+                        tombstone ? "a null" : "a");
+            }
+        }
+        for (DatabaseState.OutboxRow row : db.outbox) {
+            KafkaRecord latest = last.get(row.sessionId());
+            if (row.type().equals("SessionSettled") && latest != null && latest.value() != null) {
+                verdict.violation("T", "session %s: %s %s follows its tombstone on %s", row.sessionId(), latest.ceType(), latest.ceId(),
+                        Topics.COMMANDS);
             }
         }
     }

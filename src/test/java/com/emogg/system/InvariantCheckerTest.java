@@ -24,7 +24,7 @@ class InvariantCheckerTest {
     private static final String USER = "6b08670eaa68f5285efc8788";
     private static final Instant T = Instant.parse("2026-11-26T17:06:23.094Z");
 
-    /** One session created, stopped by its user (200), stopped by its worker; everything published once. */
+    /** One session created, stopped by its user (200), stopped by its worker, tombstoned; everything published once. */
     private static final class World {
         final List<Exchange> history = new ArrayList<>();
         final DatabaseState db = new DatabaseState();
@@ -41,6 +41,7 @@ class InvariantCheckerTest {
             row("events", "SessionStopped", "{\"reason\":\"user\"}");
             row("events", "SessionWorkerStateChanged", "{\"workerState\":\"stopping\",\"previousWorkerState\":\"pending\"}");
             row("events", "SessionWorkerStateChanged", "{\"workerState\":\"stopped\",\"previousWorkerState\":\"stopping\"}");
+            row("commands", "SessionSettled", null);
             exchange("create", 201, T.toEpochMilli() - 20, T.toEpochMilli(), "active", "pending");
             exchange("stop", 200, T.plusSeconds(5).toEpochMilli() - 20, T.plusSeconds(5).toEpochMilli() + 20, "finished", "stopping");
         }
@@ -82,8 +83,11 @@ class InvariantCheckerTest {
     @Test
     void duplicatesAreFine() {
         World world = new World();
-        KafkaRecord stop = world.topics.get(Topics.COMMANDS).get(1);
-        world.topics.get(Topics.COMMANDS).add(new KafkaRecord(Topics.COMMANDS, 0, 9, SESSION, stop.value(), stop.headers()));
+        // a relay that sends a stop again sends again what followed it: the tombstone
+        List<KafkaRecord> commands = world.topics.get(Topics.COMMANDS);
+        for (KafkaRecord again : List.copyOf(commands.subList(1, 3))) {
+            commands.add(new KafkaRecord(Topics.COMMANDS, 0, commands.size(), SESSION, again.value(), again.headers()));
+        }
         assertEquals(List.of(), world.violations());
     }
 
@@ -103,6 +107,14 @@ class InvariantCheckerTest {
         caught("C", w -> w.history.add(new Exchange(99, "c", "create", "api-1", USER, "6b0867000000000000000000", 0, 1, 201, null,
                 "active", "pending", null, "load")));
         caught("D", w -> w.deadLetters.add(new Run.DeadLetterExpectation(Topics.REPORTS_DLQ, "crash-poison-x")));
+        caught("T", w -> w.db.outbox.removeIf(row -> row.type().equals("SessionSettled"))); // a settled session never tombstoned
+        caught("T", w -> w.row("commands", "SessionSettled", null)); // tombstoned twice
+        caught("T", w -> { // the tombstone published before the stop
+            List<KafkaRecord> commands = w.topics.get(Topics.COMMANDS);
+            commands.add(1, commands.remove(commands.size() - 1));
+        });
+        caught("T", w -> w.db.sessions.put(SESSION, new DatabaseState.SessionRow(SESSION, USER, "finished", "stopping", "w1", T, T, 1)));
+        caught("T", w -> w.record(Topics.COMMANDS, w.db.outbox.get(0).id(), "SessionStartRequested", null)); // a start without its body
     }
 
     @Test

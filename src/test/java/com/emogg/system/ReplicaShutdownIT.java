@@ -3,11 +3,7 @@ package com.emogg.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import com.emogg.session.realtime.RealtimeShutdown;
-import com.emogg.testing.ChildProcesses;
-import com.emogg.testing.Folders;
 import com.emogg.testing.WsClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,39 +32,27 @@ class ReplicaShutdownIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DELAY = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     @Test
     void aStoppingReplicaSendsItsClientsAwayAndAnswersItsWaits() throws Exception {
-        Path project = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        Path jar = project.resolve("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.exists(jar), "no packaged application: run ./mvnw package (or verify) first");
-        Path runDir = project.resolve("target/shutdown");
-        Folders.deleteRecursively(runDir);
-        Files.createDirectories(runDir);
-        ChildProcesses children = new ChildProcesses(runDir.resolve("pids"), line -> Log.line("%s", line));
-        try (PostgresServer postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children);
-                KafkaBroker kafka = new KafkaBroker(runDir, children, "shutdown")) {
-            CompletableFuture<Void> broker = CompletableFuture.runAsync(kafka::start);
-            postgres.start();
-            broker.join();
-            AppProcess api = new AppProcess("api", "api", jar, runDir, project, postgres, kafka, children, "shutdown")
+        try (Servers servers = Servers.start("shutdown")) {
+            AppProcess api = servers.app("api", "api")
                     .with("QUARKUS_SHUTDOWN_DELAY", DELAY.toString());
             api.start();
 
-            JsonNode user = JSON.readTree(send(api, "POST", "/admin/v1/tokens", AppProcess.ADMIN_TOKEN, "{}").body());
+            JsonNode user = JSON.readTree(servers.send(api, "POST", "/admin/v1/tokens", AppProcess.ADMIN_TOKEN, "{}")
+                    .get(30, TimeUnit.SECONDS).body());
             String token = user.path("token").asText();
             // no worker runs here: the session stays pending, so a wait for "working" can only end by its timeout
-            HttpResponse<String> created = send(api, "POST", "/v1/sessions", token,
-                    "{\"name\":\"shutdown\",\"streamUri\":\"rtsp://127.0.0.1:9/live\"}");
+            HttpResponse<String> created = servers.send(api, "POST", "/v1/sessions", token,
+                    "{\"name\":\"shutdown\",\"streamUri\":\"rtsp://127.0.0.1:9/live\"}").get(30, TimeUnit.SECONDS);
             assertEquals(201, created.statusCode(), created.body());
             String session = JSON.readTree(created.body()).path("_id").asText();
 
             try (WsClient follower = new WsClient(api.port)) {
                 assertEquals(200, follower.request("{\"id\":1,\"path\":\"auth:token\",\"body\":{\"token\":\"" + token + "\"}}")
                         .path("status").asInt());
-                CompletableFuture<HttpResponse<String>> waiting = sendAsync(api, "GET", "/v1/sessions/" + session
-                        + "?wait=working&timeout=60s", token);
+                CompletableFuture<HttpResponse<String>> waiting = servers.send(api, "GET", "/v1/sessions/" + session
+                        + "?wait=working&timeout=60s", token, null);
                 com.emogg.testing.Sleep.millis(500);
                 assertTrue(!waiting.isDone(), "the wait answered before the shutdown");
 
@@ -96,27 +78,6 @@ class ReplicaShutdownIT {
                 // 143 = 128 + SIGTERM: how a JVM ends on a signal once its shutdown hooks are done
                 assertEquals(143, exit.getAsInt(), "exit code; see " + api.log());
             }
-        } finally {
-            children.killAll();
         }
-    }
-
-    private HttpResponse<String> send(AppProcess api, String method, String path, String token, String body) throws Exception {
-        return sendAsync(api, method, path, token, body).get(30, TimeUnit.SECONDS);
-    }
-
-    private CompletableFuture<HttpResponse<String>> sendAsync(AppProcess api, String method, String path, String token) {
-        return sendAsync(api, method, path, token, null);
-    }
-
-    private CompletableFuture<HttpResponse<String>> sendAsync(AppProcess api, String method, String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(api.uri(path)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(90));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

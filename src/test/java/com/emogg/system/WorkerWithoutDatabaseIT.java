@@ -4,53 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import com.emogg.local.LoopbackStream;
-import com.emogg.testing.ChildProcesses;
-import com.emogg.testing.Folders;
 import com.emogg.testing.Sleep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A worker runs on Kafka alone: the packaged jar started with nothing but {@code EMOGG_ROLE=worker}
- * and {@code KAFKA_BOOTSTRAP_SERVERS} (and its port) starts, becomes ready, runs a session and stops
- * it, with no database setting, no admin token and none of the api's endpoints.
+ * and {@code KAFKA_BOOTSTRAP_SERVERS} (and its port, and the network of the test's loopback stream)
+ * starts, becomes ready, runs a session and stops it, with no database setting, no admin token and
+ * none of the api's endpoints.
  */
 class WorkerWithoutDatabaseIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private Servers servers;
 
     @Test
     void aWorkerGivenOnlyItsRoleAndKafkaRunsAndStopsSessions() throws Exception {
-        Path project = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        Path jar = project.resolve("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.exists(jar), "no packaged application: run ./mvnw package (or verify) first");
-        Path runDir = project.resolve("target/worker-without-database");
-        Folders.deleteRecursively(runDir);
-        Files.createDirectories(runDir);
-        ChildProcesses children = new ChildProcesses(runDir.resolve("pids"), line -> Log.line("%s", line));
-        try (PostgresServer postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children);
-                KafkaBroker kafka = new KafkaBroker(runDir, children, "nodb");
-                LoopbackStream stream = LoopbackStream.start(0, 0)) {
-            CompletableFuture<Void> broker = CompletableFuture.runAsync(kafka::start);
-            postgres.start();
-            broker.join();
-            AppProcess api = new AppProcess("api", "api", jar, runDir, project, postgres, kafka, children, "nodb");
+        try (Servers servers = Servers.start("worker-without-database"); LoopbackStream stream = LoopbackStream.start(0, 0)) {
+            this.servers = servers;
+            AppProcess api = servers.app("api", "api");
             api.start();
-            AppProcess worker = new AppProcess("worker", "worker", jar, runDir, project, postgres, kafka, children, "nodb")
-                    .only("EMOGG_ROLE", "KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT");
+            // its port, and the loopback network of this test's stream, which workers refuse by default
+            AppProcess worker = servers.app("worker", "worker").only("EMOGG_ROLE", "KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_PORT",
+                    "EMOGG_WORKER_ALLOWED_NETWORKS");
             worker.start();
 
             awaitStatus(worker, "/q/health/ready", 200, Duration.ofSeconds(60));
@@ -64,15 +49,13 @@ class WorkerWithoutDatabaseIT {
                     "{\"name\":\"no database here\",\"streamUri\":\"" + stream.rtspUri() + "\"}"));
             String id = created.path("_id").asText();
             awaitWorkerState(api, token, id, "working");
-            send(api, "POST", "/v1/sessions/" + id + "/stop", token, "");
+            send(api, "POST", "/v1/sessions/" + id + "/stop", token, null);
             awaitWorkerState(api, token, id, "stopped");
 
             String log = Files.readString(worker.log());
             assertTrue(log.contains("follows session-commands"), "the worker followed its commands");
             assertFalse(log.contains("Flyway") || log.contains("datasource") || log.contains("DATASOURCE"),
                     "no database anywhere in the worker's log");
-        } finally {
-            children.killAll();
         }
     }
 
@@ -100,13 +83,7 @@ class WorkerWithoutDatabaseIT {
     }
 
     private String send(AppProcess process, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + process.port + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null && !body.isEmpty()) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = servers.send(process, method, path, token, body).get(90, TimeUnit.SECONDS);
         assertTrue(response.statusCode() < 300, method + " " + path + ": " + response.statusCode() + " " + response.body());
         return response.body();
     }

@@ -56,6 +56,41 @@ public final class WsClient implements AutoCloseable {
         return this;
     }
 
+    /** Sends unless the connection is closed (the server may have closed it for an earlier message); false then. */
+    public boolean offer(String text) {
+        try {
+            socket.sendText(text, true).get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** A binary frame, which the API does not speak. */
+    public boolean offerBinary(byte[] bytes) {
+        try {
+            socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The next message within {@code within}, as sent; null when none came. */
+    public String poll(Duration within) {
+        try {
+            return received.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The close code the server sent, once closed; -1 for a connection that broke without one. */
+    public java.util.Optional<Integer> closedWith() {
+        return java.util.Optional.ofNullable(closed.getNow(null));
+    }
+
     /** The next message as JSON; fails after 10 s. */
     public JsonNode next() {
         try {

@@ -20,12 +20,22 @@ class OwnedPartitionTest {
     private int ids;
 
     private SessionCommand start(String session) {
-        return new SessionCommand("e" + ids++, true, session, URI.create("rtsp://cam.test/" + session), false, NOW.plusSeconds(3600),
+        return new SessionCommand("e" + ids++, SessionCommand.Kind.START, session, URI.create("rtsp://cam.test/" + session), false,
+                NOW.plusSeconds(3600),
                 NOW.minusSeconds(600));
     }
 
     private SessionCommand stop(String session, Instant requestedAt) {
-        return new SessionCommand("e" + ids++, false, session, null, true, null, requestedAt);
+        return new SessionCommand("e" + ids++, SessionCommand.Kind.STOP, session, null, true, null, requestedAt);
+    }
+
+    /** A tombstone, as a worker reads one: no body, so nothing but the session (the key) and maybe its ce_id. */
+    private SessionCommand settled(String session) {
+        return new SessionCommand("e" + ids++, SessionCommand.Kind.SETTLED, session, null, false, null, null);
+    }
+
+    private static OwnedPartition partition(long end, boolean empty) {
+        return new OwnedPartition(end, empty, new SettledSessions(1000));
     }
 
     private static List<String> sessions(List<SessionCommand> commands) {
@@ -34,25 +44,25 @@ class OwnedPartitionTest {
 
     @Test
     void theReplayEndsAtThePartitionsEndAsItWasAtAssignment() {
-        OwnedPartition partition = new OwnedPartition(3, false);
+        OwnedPartition partition = partition(3, false);
         assertFalse(partition.caughtUp());
         assertFalse(partition.replayedUpTo(0));
         assertFalse(partition.replayedUpTo(1));
         assertTrue(partition.replayedUpTo(2), "the record before the end ends the replay");
         assertTrue(partition.caughtUp());
         assertFalse(partition.replayedUpTo(3), "only once");
-        assertTrue(new OwnedPartition(0, true).caughtUp(), "nothing to replay");
+        assertTrue(partition(0, true).caughtUp(), "nothing to replay");
     }
 
     @Test
     void aNewOwnerStartsWhatShouldRunAndNothingStopped() {
-        OwnedPartition partition = new OwnedPartition(10, false);
+        OwnedPartition partition = partition(10, false);
         partition.replayed(start("running"));
         partition.replayed(start("stopped"));
         partition.replayed(stop("stopped", NOW.minusSeconds(3600)));
         partition.replayed(start("stopped")); // a duplicate start after the stop
         partition.replayed(start("already-here"));
-        SessionCommand expired = new SessionCommand("e" + ids++, true, "expired", URI.create("rtsp://cam.test/x"), false,
+        SessionCommand expired = new SessionCommand("e" + ids++, SessionCommand.Kind.START, "expired", URI.create("rtsp://cam.test/x"), false,
                 NOW.minusSeconds(1), NOW.minusSeconds(7200));
         partition.replayed(expired);
 
@@ -64,7 +74,7 @@ class OwnedPartitionTest {
 
     @Test
     void aNewOwnerConfirmsAgainTheStopsItsPredecessorMayNotHaveLivedToConfirm() {
-        OwnedPartition partition = new OwnedPartition(10, false);
+        OwnedPartition partition = partition(10, false);
         partition.replayed(start("recent"));
         partition.replayed(stop("recent", NOW.minusSeconds(30)));
         partition.replayed(start("old"));
@@ -78,12 +88,55 @@ class OwnedPartitionTest {
 
     @Test
     void liveAStopStopsAndALaterStartOfTheSameSessionIsIgnored() {
-        OwnedPartition partition = new OwnedPartition(0, true);
+        OwnedPartition partition = partition(0, true);
         assertEquals(OwnedPartition.Action.START, partition.live(start("s")));
         assertEquals(OwnedPartition.Action.START, partition.live(start("s")), "a repeated start: the worker checks what runs");
         assertEquals(OwnedPartition.Action.STOP, partition.live(stop("s", NOW)));
         assertEquals(OwnedPartition.Action.IGNORE, partition.live(start("s")));
         assertEquals(OwnedPartition.Action.STOP, partition.live(stop("s", NOW)), "a repeated stop is confirmed again");
         assertEquals(OwnedPartition.Action.STOP, partition.live(stop("never-started", NOW)));
+    }
+
+    @Test
+    void aSettledSessionIsForgottenDuringTheReplayAndNeverStartedAgain() {
+        OwnedPartition partition = partition(10, false);
+        partition.replayed(start("settled"));
+        partition.replayed(stop("settled", NOW.minusSeconds(10)));
+        partition.replayed(settled("settled"));
+        partition.replayed(start("settled")); // a start sent again after the tombstone
+        partition.replayed(settled("compacted")); // compaction left only the tombstone
+        partition.replayed(start("running"));
+        partition.replayed(start("stopping"));
+        partition.replayed(stop("stopping", NOW.minusSeconds(10)));
+
+        OwnedPartition.Takeover takeover = partition.takeOver(NOW, WINDOW, session -> false);
+        assertEquals(List.of("running"), sessions(takeover.start()));
+        assertEquals(List.of("stopping"), sessions(takeover.confirm()), "a settled stop needs no confirmation: the api settled it");
+        assertEquals(2, partition.sessions(), "settled sessions are not kept");
+    }
+
+    @Test
+    void liveATombstoneForgetsTheSessionAndALaterStartOfItIsIgnored() {
+        SettledSessions settled = new SettledSessions(1000);
+        OwnedPartition partition = new OwnedPartition(0, true, settled);
+        assertEquals(OwnedPartition.Action.START, partition.live(start("s")));
+        assertEquals(OwnedPartition.Action.STOP, partition.live(stop("s", NOW)));
+        assertEquals(OwnedPartition.Action.FORGET, partition.live(settled("s")));
+        assertEquals(0, partition.sessions());
+        assertEquals(OwnedPartition.Action.IGNORE, partition.live(start("s")));
+        // another partition of the same worker, assigned later, remembers it too
+        OwnedPartition another = new OwnedPartition(0, true, settled);
+        assertEquals(OwnedPartition.Action.IGNORE, another.live(start("s")));
+        assertEquals(OwnedPartition.Action.FORGET, partition.live(settled("never-seen")), "a tombstone of an unknown session is harmless");
+    }
+
+    @Test
+    void theMemoryOfSettledSessionsIsBounded() {
+        SettledSessions settled = new SettledSessions(2);
+        settled.add("a");
+        settled.add("b");
+        settled.add("c");
+        assertFalse(settled.contains("a"));
+        assertTrue(settled.contains("b") && settled.contains("c"));
     }
 }

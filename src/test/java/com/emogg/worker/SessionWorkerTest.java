@@ -4,29 +4,41 @@ import static com.emogg.testing.TestApi.newUser;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.emogg.contract.SessionSettled;
+import com.emogg.contract.SessionStartRequested;
 import com.emogg.contract.SessionStopRequested;
 import com.emogg.local.LoopbackStream;
+import com.emogg.testing.CountingListener;
 import com.emogg.testing.Database;
 import com.emogg.testing.LocalBroker;
+import com.emogg.testing.Sleep;
 import com.emogg.testing.TestApi.TestUser;
 import com.emogg.testing.TopicRecords;
 import com.emogg.testing.TopicRecords.Received;
@@ -61,19 +73,31 @@ class SessionWorkerTest {
     @ConfigProperty(name = "emogg.worker.media-dir")
     String mediaDir;
 
+    @ConfigProperty(name = "emogg.topics.session-commands")
+    String commandsTopic;
+
+    @ConfigProperty(name = "emogg.worker.group")
+    String workerGroup;
+
     @ConfigProperty(name = "emogg.topics.partitions", defaultValue = "6")
     int partitions;
 
     LoopbackStream stream;
     TopicRecords reports;
+    TopicRecords commands;
+    TopicRecords deadLetters;
     WorkerStateRecords send;
+    WorkerStateRecords injectCommands;
 
     @BeforeAll
     void start() {
         workers.startWorker();
         stream = LoopbackStream.start(0, 0);
         reports = new TopicRecords(bootstrap, workerStatesTopic);
+        commands = new TopicRecords(bootstrap, commandsTopic);
+        deadLetters = new TopicRecords(bootstrap, commandsTopic + "-dlq");
         send = new WorkerStateRecords(bootstrap, workerStatesTopic);
+        injectCommands = new WorkerStateRecords(bootstrap, commandsTopic);
     }
 
     @AfterAll
@@ -81,7 +105,10 @@ class SessionWorkerTest {
         workers.stopWorker();
         stream.close();
         reports.close();
+        commands.close();
+        deadLetters.close();
         send.close();
+        injectCommands.close();
     }
 
     private String create(TestUser user, String uri, boolean removeMedia) {
@@ -158,6 +185,58 @@ class SessionWorkerTest {
         user.call().when().delete("/v1/sessions/" + missing).then().statusCode(204);
     }
 
+    /**
+     * Issue 17's scan, end to end: sessions created through the API on the machine itself (the API
+     * lets them through, since the tests' settings allow loopback), run by a worker whose allowed
+     * networks are the production default (none). Each one ends failed with one and the same reason,
+     * whether the port has a listener or not, and the listener never sees a connection. Then the
+     * control: the same kind of session, run by a worker whose allowed networks hold loopback (the
+     * tests' settings), does connect.
+     */
+    @Test
+    void aWorkerRefusesStreamsOnTheMachineItselfAlikeAndConnectsWhereItsNetworkIsAllowed() {
+        TestUser user = newUser();
+        SessionWorker usual = workers.current().orElseThrow();
+        StreamProbe publicOnly = others.probeAllowing(List.of());
+        SessionWorker refusing = others.another("refusing-worker", publicOnly);
+        try (CountingListener listener = new CountingListener()) {
+            List<String> ids = new ArrayList<>();
+            refusing.start();
+            usual.stop();
+            try {
+                for (int port : new int[] {listener.port(), CountingListener.closedPort()}) {
+                    for (String target : List.of("rtsp://127.0.0.1:%d/cam", "rtsp://localhost:%d/cam", "rtmp://127.0.0.2:%d/live/key",
+                            "rtsp://[::ffff:127.0.0.1]:%d/cam", "rtsp://[::1]:%d/cam", "rtsp://2130706433:%d/cam")) {
+                        ids.add(create(user, String.format(target, port), false));
+                    }
+                }
+                for (String id : ids) {
+                    awaitWorkerState(user, id, "failed");
+                    assertEquals("refusing-worker", Database.row(pool, "select worker_id from sessions where id = $1", id)
+                            .getString("worker_id"));
+                }
+                Set<String> reasons = ids.stream().map(this::failedReason).collect(Collectors.toSet());
+                assertEquals(Set.of(HostResolver.RefusedAddress.REASON), reasons, "one reason, open port or closed, whatever the spelling");
+                assertEquals(0, listener.accepted(), "no connection reached the listener");
+            } finally {
+                refusing.stop();
+                publicOnly.close();
+                usual.start();
+            }
+
+            String allowed = create(user, "rtsp://127.0.0.2:" + listener.port() + "/cam", false);
+            awaitWorkerState(user, allowed, "failed"); // the listener speaks no RTSP
+            assertFalse(HostResolver.RefusedAddress.REASON.equals(failedReason(allowed)), failedReason(allowed));
+            assertTrue(listener.accepted() >= 1, "the allowed network was reached");
+        }
+    }
+
+    private String failedReason(String id) {
+        return await().atMost(SOON).until(() -> reports.ofType(id, "WorkerStateChanged").stream()
+                .filter(record -> "failed".equals(field(record, "workerState"))).map(record -> field(record, "reason"))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
     @Test
     void stopGoesStoppingThenStoppedAndRemovesTheMediaOnlyWhenAsked() {
         TestUser user = newUser();
@@ -211,6 +290,114 @@ class SessionWorkerTest {
         UUID late = send.report(id, worker, "working", 60);
         await().atMost(SOON).until(() -> !Database.rows(pool, "select 1 from processed_events where event_id = $1", late).isEmpty());
         assertEquals("stopped", workerState(id), "nothing leaves a terminal state");
+    }
+
+    /**
+     * Once its worker confirmed the stop, a session is settled: its tombstone follows its stop on
+     * session-commands, and the worker forgets it. A start of it sent again later (with a new id,
+     * not a duplicate) is ignored; a tombstone without headers is read, never dead-lettered.
+     */
+    @Test
+    void aSettledSessionIsTombstonedAfterItsStopAndItsWorkerForgetsIt() throws Exception {
+        TestUser user = newUser();
+        String id = create(user, stream.rtspUri(), false);
+        awaitWorkerState(user, id, "working");
+        user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200);
+        awaitWorkerState(user, id, "stopped");
+        await().atMost(SOON).until(() -> !commands.ofType(id, SessionSettled.TYPE).isEmpty());
+        List<Received> records = commands.of(id);
+        assertEquals(List.of(SessionStartRequested.TYPE, SessionStopRequested.TYPE, SessionSettled.TYPE),
+                records.stream().map(Received::type).toList());
+        assertNull(records.get(2).value(), "a Kafka tombstone");
+        assertEquals(Database.row(pool, "select id from outbox where session_id = $1 and type = $2", id, SessionSettled.TYPE)
+                .getUUID("id").toString(), records.get(2).id(), "recorded in the outbox, published by the relay");
+
+        Received start = records.get(0);
+        Map<String, String> again = new java.util.HashMap<>(start.headers());
+        again.put("ce_id", UUID.randomUUID().toString());
+        again.remove("traceparent");
+        injectCommands.raw(id, again, start.value());
+        var bare = injectCommands.raw(id, Map.of(), null);
+        // the worker has read both once it committed a position past them
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicPartition partition = new TopicPartition(commandsTopic, bare.partition());
+            await().atMost(SOON).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(workerGroup).partitionsToOffsetAndMetadata().get().get(partition);
+                return committed != null && committed.offset() > bare.offset();
+            });
+        }
+        assertFalse(workers.current().orElseThrow().runningSessions().contains(id), "a settled session is never started again");
+        assertEquals(1, reportedStates(id).stream().filter("starting"::equals).count());
+        Sleep.millis(2000); // a dead letter would be sent right after the record was read
+        assertTrue(deadLetters.of(id).isEmpty(), "a tombstone is not an unreadable record");
+    }
+
+    /**
+     * A restart under the same explicit id is a new run: its counter starts wherever it starts, and
+     * its reports are judged by the state rules alone, never by the previous run's {@code seq}.
+     */
+    @Test
+    void seqOrdersTheReportsOfOneRunOfAWorkerOnly() {
+        TestUser user = newUser();
+        String id = Database.insertSession(pool, user.id(), user.product(), "pending", null);
+        String worker = "test-worker-" + UUID.randomUUID();
+
+        send.report(id, worker, "run-1", "working", 1_000_000);
+        awaitDatabaseState(id, "working");
+        send.report(id, worker, "run-2", "stopping", 5);          // the next run counts from less: applied all the same
+        awaitDatabaseState(id, "stopping");
+        send.report(id, worker, "run-1", "working", 2_000_000);   // the previous run, late: backwards, ignored
+        send.report(id, worker, "run-2", "stopped", 4);           // stale within its run: ignored
+        Instant marker = send.heartbeat(id, worker, "run-2", "stopping", 6); // applied after both, same partition
+        awaitHealthCheck(id, marker);
+        assertEquals("stopping", workerState(id));
+        send.report(id, worker, "run-2", "stopped", 7);
+        awaitDatabaseState(id, "stopped");
+    }
+
+    /**
+     * Two worker processes on one host with default settings (issue 18). The one started first takes
+     * the sessions of the other over, and a stop then reaches {@code stopped} in the API. Both used to
+     * be named after the host, each counting {@code seq} from its own start time, so every report of
+     * the first one, after the takeover, was dropped as older than the second one's.
+     */
+    @Test
+    void twoWorkersOfOneHostWithDefaultSettingsHandSessionsOverAndStopsAreConfirmed() {
+        TestUser user = newUser();
+        SessionWorker first = workers.current().orElseThrow();
+        SessionWorker second = others.another();
+        second.start();
+        first.stop();
+        try {
+            String id = create(user, stream.rtspUri(), false);
+            awaitWorkerState(user, id, "working");
+            await().atMost(SOON).until(() -> second.runningSessions().contains(id));
+            awaitWorkerId(id, second.id());
+
+            // the worker started first takes the session over from the one started later
+            first.start();
+            second.stop();
+            await().atMost(SOON).until(() -> first.runningSessions().contains(id));
+            awaitWorkerId(id, first.id());
+            assertEquals("working", workerState(id));
+
+            user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200)
+                    .body("meta.workerState", org.hamcrest.Matchers.equalTo("stopping"));
+            awaitWorkerState(user, id, "stopped");
+        } finally {
+            second.stop();
+            first.start();
+        }
+        assertNotEquals(first.id(), second.id(), "two processes of one host never share a name");
+        for (SessionWorker worker : List.of(first, second)) {
+            assertTrue(worker.id().endsWith("-" + ProcessHandle.current().pid() + "-" + worker.identity().run()),
+                    worker.id() + ": host, process and run, readable in logs");
+        }
+    }
+
+    private void awaitWorkerId(String id, String workerId) {
+        await().atMost(SOON).until(() -> workerId.equals(
+                Database.row(pool, "select worker_id from sessions where id = $1", id).getString("worker_id")));
     }
 
     @Test

@@ -13,10 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import com.emogg.platform.http.ErrorBody;
-import com.emogg.platform.http.ErrorMappers;
 import com.emogg.platform.ratelimit.Quota;
 import com.emogg.platform.ratelimit.RateLimiter;
-import com.emogg.platform.runtime.Role;
 
 import io.smallrye.mutiny.Uni;
 

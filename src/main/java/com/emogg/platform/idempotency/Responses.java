@@ -1,5 +1,7 @@
 package com.emogg.platform.idempotency;
 
+import java.time.Instant;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -8,8 +10,11 @@ import io.smallrye.mutiny.Uni;
  */
 public interface Responses<T> {
 
-    /** The response to a success. */
-    Replayable of(T result);
+    /**
+     * The response to a success, as at {@code at}: the same result and time give the same bytes, so
+     * a retry can be answered from the recorded result.
+     */
+    Replayable of(T result, Instant at);
 
     /**
      * The response to a client's error (a 4xx, recorded and replayed like a success), or null when

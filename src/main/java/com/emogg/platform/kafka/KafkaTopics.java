@@ -35,6 +35,39 @@ public class KafkaTopics {
 
     private static final Logger LOG = Logger.getLogger(KafkaTopics.class);
 
+    /**
+     * {@code session-commands}: compacted, and each settled session gets a tombstone, so the log
+     * keeps the sessions that may still run rather than all history, and a worker's replay of a
+     * partition at a takeover stays short (README, "Workers"). Where the topics are declared rather
+     * than created here (deploy/base/topics.yaml, the compose file), they need the same settings.
+     *
+     * <ul>
+     * <li>{@code segment.ms} 1 h: the cleaner never touches the active segment, so a partition that
+     * does not fill 1 GB would keep its whole history in it; rolled hourly, at most the last hour is
+     * left uncompacted by it.</li>
+     * <li>{@code min.compaction.lag.ms} 10 min: a record stays as written at least this long, so the
+     * owner of a session, even 10 minutes behind, reads its stop (and its {@code removeMedia})
+     * rather than only the tombstone that supersedes it.</li>
+     * <li>{@code max.compaction.lag.ms} 6 h: a partition too quiet to pass the cleaner's dirty ratio
+     * is compacted all the same.</li>
+     * <li>{@code delete.retention.ms} 1 h: how long a tombstone stays once compaction reached it.
+     * A worker replaying a partition must reach a session's tombstone before it goes, or, having read
+     * the session's start and not its stop (compacted under it), it would start a settled session.
+     * A replay runs only while its worker stays in the group (one that drops out, cut off or stalled,
+     * loses the partition and starts over when it gets one back), and takes seconds (README,
+     * "Workers"); an hour is a wide margin, and keeps what a takeover rereads to the sessions settled
+     * in the last hours. A start sent again after its tombstone went is ignored all the same by a
+     * worker that read the tombstone ({@code SettledSessions}), and relays send one again only right
+     * after a failure, with its stop and tombstone behind it.</li>
+     * </ul>
+     */
+    static final Map<String, String> SESSION_COMMANDS_CONFIG = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()),
+            TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(Duration.ofHours(6).toMillis()),
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
+
     private final Map<String, Object> kafka;
     private final boolean create;
     private final int partitions;
@@ -102,8 +135,7 @@ public class KafkaTopics {
 
     private List<NewTopic> wanted() {
         // one session's commands form its desired-state log: compaction keeps the latest per session
-        NewTopic commands = new NewTopic(sessionCommands, Optional.of(partitions), replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        NewTopic commands = new NewTopic(sessionCommands, Optional.of(partitions), replicationFactor).configs(SESSION_COMMANDS_CONFIG);
         // reports only matter until applied: a week of them is plenty
         NewTopic reports = new NewTopic(workerStates, Optional.of(partitions), replicationFactor)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));

@@ -3,7 +3,13 @@ package com.emogg.platform.ratelimit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A user's bucket after one request: what the {@code RateLimit-*} headers tell. */
+/**
+ * A user's bucket after one request: what the {@code RateLimit-*} headers tell.
+ *
+ * @param tokens the user's points as the replica that answers sees them: those it holds for the user
+ *        and the shared bucket's as it last saw them, refilled since (README, "Rate limits", for how
+ *        far that can be from the shared truth)
+ */
 public record Quota(boolean allowed, double tokens, int capacity, double refillPerSecond, int cost) {
 
     public int remaining() {

@@ -15,7 +15,9 @@ import com.emogg.session.NewSession;
 public record CreateSessionRequest(
         @SessionName String name,
         @NotNull(message = "is required") @StreamUri
-        @Schema(required = true, maxLength = StreamUri.MAX_LENGTH, description = "rtmp, rtmps or rtsp; stored for the worker, never returned")
+        @Schema(required = true, maxLength = StreamUri.MAX_LENGTH, description = "rtmp, rtmps or rtsp; stored for the worker, never returned. "
+                + "A host that is a loopback, private, link-local or other internal address is refused (400) unless the operators "
+                + "allow its network; a host name is checked by the worker, which reports failed when it resolves to one")
         String streamUri,
         @Valid Config config) {
 

@@ -1,6 +1,8 @@
 package com.emogg.session.api;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,11 +41,19 @@ public class SessionResponses {
     }
 
     Replayable created(Session session) {
-        return new Replayable(201, MediaType.APPLICATION_JSON, bytes(view(session)), "/v1/sessions/" + session.id());
+        return created(session, Dates.now(clock));
+    }
+
+    Replayable created(Session session, Instant at) {
+        return new Replayable(201, MediaType.APPLICATION_JSON, bytes(SessionView.of(session, at)), "/v1/sessions/" + session.id());
     }
 
     Replayable ok(Session session) {
-        return new Replayable(200, MediaType.APPLICATION_JSON, bytes(view(session)), null);
+        return ok(session, Dates.now(clock));
+    }
+
+    Replayable ok(Session session, Instant at) {
+        return new Replayable(200, MediaType.APPLICATION_JSON, bytes(SessionView.of(session, at)), null);
     }
 
     /** What a create made with an {@code Idempotency-Key} records. */
@@ -61,11 +71,11 @@ public class SessionResponses {
         return responses(this::ok, then);
     }
 
-    private Responses<Session> responses(Function<Session, Replayable> success, Function<Session, Uni<Session>> then) {
+    private Responses<Session> responses(BiFunction<Session, Instant, Replayable> success, Function<Session, Uni<Session>> then) {
         return new Responses<>() {
             @Override
-            public Replayable of(Session result) {
-                return success.apply(result);
+            public Replayable of(Session result, Instant at) {
+                return success.apply(result, at);
             }
 
             @Override
@@ -94,10 +104,6 @@ public class SessionResponses {
 
     private Replayable error(int status, String message) {
         return new Replayable(status, MediaType.APPLICATION_JSON, bytes(ErrorBody.of(status, message)), null);
-    }
-
-    private SessionView view(Session session) {
-        return SessionView.of(session, Dates.now(clock));
     }
 
     private byte[] bytes(Object body) {

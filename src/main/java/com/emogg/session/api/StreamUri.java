@@ -7,17 +7,28 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
+import jakarta.inject.Inject;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.emogg.platform.net.IpNetwork;
+import com.emogg.platform.net.StreamAddresses;
+
 /**
  * A stream the workers can analyse: an {@code rtmp}, {@code rtmps} or {@code rtsp} URI with a host,
- * at most 2048 characters. Messages never echo the URI: it may carry credentials.
+ * at most 2048 characters, whose host is not an address literal workers may not connect to
+ * ({@link StreamAddresses}, in every spelling: {@code 10.0.0.1}, {@code 0xa.1}, {@code 167772161},
+ * {@code [::ffff:10.0.0.1]}...). A host name passes: only the worker that resolves it knows where it
+ * points, and judges it there. Messages never echo the URI: it may carry credentials.
  */
 @Documented
 @Constraint(validatedBy = StreamUri.Check.class)
@@ -36,7 +47,16 @@ public @interface StreamUri {
     /** Says what is wrong with the URI, in one message; null passes (required is another constraint's say). */
     final class Check implements ConstraintValidator<StreamUri, String> {
 
+        static final String INTERNAL_ADDRESS = "must not name a loopback, private, link-local or other internal address";
         private static final Set<String> SCHEMES = Set.of("rtmp", "rtmps", "rtsp");
+
+        private final StreamAddresses permitted;
+
+        /** The workers' setting: what they may connect to, the api accepts. */
+        @Inject
+        public Check(@ConfigProperty(name = "emogg.worker.allowed-networks") Optional<List<IpNetwork>> allowedNetworks) {
+            this.permitted = StreamAddresses.allowing(allowedNetworks);
+        }
 
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
@@ -52,7 +72,7 @@ public @interface StreamUri {
             return false;
         }
 
-        private static String problem(String text) {
+        private String problem(String text) {
             if (text.length() > MAX_LENGTH) {
                 return "must be at most " + MAX_LENGTH + " characters";
             }
@@ -62,7 +82,10 @@ public @interface StreamUri {
                 if (!SCHEMES.contains(scheme)) {
                     return "must be an rtmp, rtmps or rtsp URI";
                 }
-                return uri.getHost() == null || uri.getHost().isEmpty() ? "must name a host" : null;
+                if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                    return "must name a host";
+                }
+                return permitted.refusesLiteral(uri.getHost()) ? INTERNAL_ADDRESS : null;
             } catch (URISyntaxException e) {
                 return "is not a valid URI";
             }

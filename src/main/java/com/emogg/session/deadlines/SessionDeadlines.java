@@ -53,7 +53,8 @@ public class SessionDeadlines {
     /**
      * $1 now, $2 attempts, $3 stop deadline, $4 silent since, $5 limit. A silent worker's session is
      * lost; one that was still active also gets a stop ({@code stop_requested_at} was null), so no new
-     * owner resumes it. Answers the lost sessions, each with whether it was active.
+     * owner resumes it, and every one its tombstone, after that stop. Answers the lost sessions, each
+     * with whether it was active.
      */
     private static final String LOSE = "with lost as (select id as lost_id, stop_requested_at is null as was_active, "
             + "worker_state as previous_worker_state from sessions where "
@@ -64,7 +65,8 @@ public class SessionDeadlines {
             + "stop_requested_at = coalesce(stop_requested_at, $1) from lost where s.id = lost_id returning " + SessionSql.COLUMNS
             + ", was_active, previous_worker_state), "
             + "events as (" + Outbox.record("stopped", "null", SessionEvents.stopRequested(LOST, "$1", "was_active"),
-                    SessionEvents.stopped(LOST, "$1", "was_active"), SessionEvents.workerStateChanged("$1")) + ") "
+                    SessionEvents.stopped(LOST, "$1", "was_active"), SessionEvents.workerStateChanged("$1"), SessionEvents.settled("$1"))
+            + ") "
             + "select " + SessionSql.COLUMNS + ", was_active from stopped";
 
     /** The column of LOSE's {@code was_active}, after the session's. */

@@ -24,7 +24,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -52,6 +54,10 @@ public class RealtimeEndpoint {
     private static final Logger LOG = Logger.getLogger(RealtimeEndpoint.class);
     /** Policy violation: what a connection that breaks the protocol is closed with. */
     private static final int VIOLATION = 1008;
+    /** RFC 6455: data of a type the endpoint does not accept (binary, here). */
+    private static final int UNSUPPORTED_DATA = 1003;
+    private static final int MESSAGE_TOO_BIG = 1009;
+    private static final int INTERNAL_ERROR = 1011;
 
     private final WebSocketConnection connection;
     private final Authenticator authenticator;
@@ -121,6 +127,29 @@ public class RealtimeEndpoint {
             case "auth:token" -> reply(id, path, 400, error("Already authenticated"));
             default -> reply(id, path, 404, error("Unknown path"));
         };
+    }
+
+    /** The API speaks JSON text only; a binary frame was ignored without a word before. */
+    @OnBinaryMessage
+    Uni<Void> binary(io.vertx.core.buffer.Buffer ignored) {
+        IdleConnections.touch(connection);
+        return connection.close(new CloseReason(UNSUPPORTED_DATA, "text messages only"));
+    }
+
+    /**
+     * Vert.x refuses a message over {@code quarkus.websockets-next.server.max-message-size} with an
+     * IllegalStateException before any callback sees it. That is the client's doing: a 1009 close,
+     * not the 1011 and the error log of an unhandled failure, which any client could otherwise
+     * produce at will. Other failures stay what they were: logged, and 1011.
+     */
+    @OnError
+    Uni<Void> failed(IllegalStateException failure) {
+        if (String.valueOf(failure.getMessage()).contains("max message size")) {
+            LOG.debugf("a WebSocket message over the size limit: %s", failure.getMessage());
+            return connection.close(new CloseReason(MESSAGE_TOO_BIG, "message too big"));
+        }
+        LOG.errorf(failure, "WebSocket connection failed");
+        return connection.close(new CloseReason(INTERNAL_ERROR, "internal error"));
     }
 
     @OnClose

@@ -7,8 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.emogg.platform.runtime.Role;
-
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;

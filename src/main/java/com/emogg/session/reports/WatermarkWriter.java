@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,21 +14,21 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import com.emogg.contract.Channels;
 import com.emogg.contract.ReportWatermark;
 import com.emogg.platform.Dates;
+import com.emogg.platform.kafka.CloudEvents;
 import com.emogg.platform.runtime.OutsideApiRole;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -91,17 +90,11 @@ public class WatermarkWriter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a watermark that cannot be written as JSON is a bug", e);
         }
-        OutgoingCloudEventMetadata<String> cloudEvent = OutgoingCloudEventMetadata.<String>builder()
-                .withId(UUID.randomUUID().toString())
-                .withType(ReportWatermark.TYPE)
-                .withSource(source)
-                .withTimestamp(at.atZone(ZoneOffset.UTC))
-                .withDataContentType("application/json")
-                .build();
-        OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder().withPartition(partition).build();
+        Message<String> message = CloudEvents.message(UUID.randomUUID().toString(), ReportWatermark.TYPE, source, null, at, payload,
+                OutgoingKafkaRecordMetadata.<String>builder().withPartition(partition).build(), Context.root());
         // a watermark that does not arrive is replaced by the next one: nothing to retry, only to note
         try {
-            emitter.sendMessage(Message.of(payload, Metadata.of(cloudEvent, record)))
+            emitter.sendMessage(message)
                     .subscribe().with(sent -> delivered(at), failure -> {
                         interrupted.set(true);
                         LOG.debugf("watermark for partition %d not sent: %s", partition, failure.getMessage());

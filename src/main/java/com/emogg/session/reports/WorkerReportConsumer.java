@@ -106,13 +106,13 @@ public class WorkerReportConsumer {
         if (WorkerStateChanged.TYPE.equals(type)) {
             WorkerStateChanged changed = json.readValue(payload, WorkerStateChanged.class);
             return changed.schemaVersion() != WorkerStateChanged.SCHEMA_VERSION ? null
-                    : valid(new WorkerReport(changed.sessionId(), changed.workerId(), changed.workerState(), changed.seq(),
-                            Instant.parse(changed.at()), false));
+                    : valid(new WorkerReport(changed.sessionId(), changed.workerId(), changed.workerRun(), changed.workerState(),
+                            changed.seq(), Instant.parse(changed.at()), false));
         }
         if (WorkerHeartbeat.TYPE.equals(type)) {
             WorkerHeartbeat beat = json.readValue(payload, WorkerHeartbeat.class);
             return beat.schemaVersion() != WorkerHeartbeat.SCHEMA_VERSION ? null
-                    : valid(new WorkerReport(beat.sessionId(), beat.workerId(), beat.workerState(), beat.seq(),
+                    : valid(new WorkerReport(beat.sessionId(), beat.workerId(), beat.workerRun(), beat.workerState(), beat.seq(),
                             Instant.parse(beat.at()), true));
         }
         return null;
