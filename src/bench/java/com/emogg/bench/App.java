@@ -31,12 +31,19 @@ final class App implements AutoCloseable {
     final Duration ready;
     /** Launch to the first 200 of an authenticated {@code GET /v1/sessions}; null without a token or for a worker. */
     final Duration firstRequest;
+    /**
+     * CPU time (user + system, all its threads) the process had used when its first authenticated
+     * request was answered; -1 without one. On a shared machine the wall time to start depends on
+     * what else runs; the CPU a start costs much less.
+     */
+    final long cpuToFirstRequestMillis;
     final Map<String, String> environment;
     private final ChildProcesses children;
     private final Path log;
 
-    private App(String name, int port, Process process, Duration ready, Duration firstRequest, Map<String, String> environment,
-            ChildProcesses children, Path log) {
+    private App(String name, int port, Process process, Duration ready, Duration firstRequest, long cpuToFirstRequestMillis,
+            Map<String, String> environment, ChildProcesses children, Path log) {
+        this.cpuToFirstRequestMillis = cpuToFirstRequestMillis;
         this.name = name;
         this.port = port;
         this.process = process;
@@ -51,8 +58,8 @@ final class App implements AutoCloseable {
      * Starts the jar (the run's copy, see {@link Snapshot}) with {@code role} and waits until it is ready; with a {@code token}, also until
      * that token's {@code GET /v1/sessions} answers 200. {@code extra} adds or overrides variables.
      */
-    static App start(String name, String role, Infrastructure infrastructure, Settings settings, ChildProcesses children,
-            Map<String, String> extra, String token) {
+    static App start(String name, String role, String javaBinary, List<String> jvmArgs, Infrastructure infrastructure, Settings settings,
+            ChildProcesses children, Map<String, String> extra, String token) {
         Path jar = settings.outDir().resolve("quarkus-app/quarkus-run.jar");
         int port = Ports.free();
         Map<String, String> env = new LinkedHashMap<>();
@@ -66,15 +73,15 @@ final class App implements AutoCloseable {
         env.put("EMOGG_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("EMOGG_WORKER_ID", "bench-" + name);
         env.put("EMOGG_WORKER_MEDIA_DIR", settings.outDir().resolve("media").toString());
-        env.put("EMOGG_RATE_LIMIT_ENABLED", "false");
         // prod mode refuses loopback streams; the bench's LoopbackStream is one
         env.put("EMOGG_WORKER_ALLOWED_NETWORKS", "127.0.0.0/8");
         env.put("QUARKUS_LOG_LEVEL", "WARN");
         env.putAll(extra);
 
         List<String> command = new ArrayList<>();
-        command.add(Classpath.javaBinary());
+        command.add(javaBinary);
         command.addAll(settings.appJvmArgs());
+        command.addAll(jvmArgs);
         command.add("-Dbench.role=app-" + name);
         command.add("-jar");
         command.add(jar.toString());
@@ -83,7 +90,7 @@ final class App implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         try {
-            Files.writeString(log, "---- " + java.time.Instant.now() + " " + name + " (" + role + ") " + env + "\n",
+            Files.writeString(log, "---- " + java.time.Instant.now() + " " + name + " (" + role + ") " + command + " " + env + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -94,6 +101,7 @@ final class App implements AutoCloseable {
         Api api = new Api(port);
         Duration ready = null;
         Duration firstRequest = null;
+        long cpuToFirstRequest = -1;
         boolean wantsRequest = token != null && !role.equals("worker");
         long deadline = launched + Duration.ofSeconds(240).toNanos();
         while (ready == null || wantsRequest && firstRequest == null) {
@@ -110,13 +118,14 @@ final class App implements AutoCloseable {
             }
             if (wantsRequest && firstRequest == null && api.status("/v1/sessions?limit=1", token) == 200) {
                 firstRequest = Duration.ofNanos(System.nanoTime() - launched);
+                cpuToFirstRequest = cpuMillis(process.pid());
             }
             Sleep.millis(20);
         }
         Progress.line("application %s (%s) ready on 127.0.0.1:%d in %d ms%s (pid %d, log in %s)", name, role, port, ready.toMillis(),
                 firstRequest == null ? "" : ", first authenticated request in " + firstRequest.toMillis() + " ms",
                 process.pid(), settings.projectDir().relativize(log));
-        return new App(name, port, process, ready, firstRequest, env, children, log);
+        return new App(name, port, process, ready, firstRequest, cpuToFirstRequest, env, children, log);
     }
 
     /** Peak resident memory (VmHWM) and current (VmRSS), in MiB, from /proc/pid/status. */
@@ -137,6 +146,17 @@ final class App implements AutoCloseable {
         return new double[] {hwm, rss};
     }
 
+    /** utime + stime of a process, in milliseconds (from /proc/pid/stat, 100 ticks per second). */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long kib(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
@@ -144,9 +164,14 @@ final class App implements AutoCloseable {
     /** SIGTERM, so the relay drains and the consumers leave their groups, as in a rolling update. */
     @Override
     public void close() {
+        close(30);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code seconds} (a JVM writing its class archive at exit needs longer). */
+    void close(int seconds) {
         if (process.isAlive()) {
             long started = System.nanoTime();
-            children.stop(process, 30);
+            children.stop(process, seconds);
             Progress.line("application %s stopped in %d ms", name, (System.nanoTime() - started) / 1_000_000);
         }
     }

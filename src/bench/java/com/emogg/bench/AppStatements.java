@@ -48,6 +48,17 @@ final class AppStatements {
         return read(SESSION_SQL, "LIST");
     }
 
+    static final String RATE_LIMITER = "com.emogg.platform.ratelimit.RateLimiter";
+
+    /** The rate limiter's per-request statement ({@code RateLimiter.TAKE}), or null when the limiter has none. */
+    static String rateLimiterTake() {
+        try {
+            return read(RATE_LIMITER, "TAKE");
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
     static String authenticate() {
         return read(AUTHENTICATOR, "AUTHENTICATE");
     }

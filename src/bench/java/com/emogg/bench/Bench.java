@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,18 +85,21 @@ public final class Bench {
         harness = new Harness(settings, children, infrastructure, db, load, pgbench, report);
         report.machine(Machine.describe(settings.projectDir()));
         report.machine("PostgreSQL", db.text("select version()"));
+        report.machine("PostgreSQL durability (read from the server)", db.text("select string_agg(name || '=' || setting, ', ' order by name) "
+                + "from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method')"));
         report.machine("Kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion() + " (single KRaft node, own JVM, -Xmx512m)");
         report.machine("pgbench", pgbench.map(PgBench::version).orElse(PgBench.MISSING));
+        report.machine("application", "the packaged jar, prod profile, every default as shipped (rate limiting on), "
+                + settings.users() + " users each with its token, database pool " + settings.appPool()
+                + " connections (baselines capped to it), on " + Machine.javaVersion(settings.appJava()));
 
         Footprint footprint = new Footprint(harness);
         App first = harness.startApi("api", Map.of());
         footprint.firstStart(first);
-        long firstReady = first.ready.toMillis();
 
         Seed seed = harness.seed();
-        seed.users(1, 1);
-        harness.stopToken = seed.token(Ids.STOP_USER);
-        seed.stopPool(settings.stopPool());
+        harness.users = seed.loadUsers(settings.users());
+        seed.stopPool(settings.stopPool(), settings.users());
 
         warmUp();
         StopScenario stop = new StopScenario(harness);
@@ -110,12 +113,16 @@ public final class Bench {
         if (settings.runs("list")) {
             reads.list();
         }
-        Map<String, RunResult> issue5 = new LinkedHashMap<>();
-        if (settings.runs("idempotency")) {
-            issue5.put("Idempotency-Key", stop.variant("app+idempotency-key", true));
-        }
         if (settings.runs("footprint")) {
             footprint.memoryAfterLoad(harness.api());
+        }
+        RunResult plainStop = null;
+        if (settings.runs("idempotency")) {
+            // item 3: side by side, so that nothing else moves between the two
+            plainStop = stop.variant("app", false, null);
+            RunResult keyed = stop.variant("app+idempotency-key", true, "stop-idempotency-key");
+            variantRow("3 Idempotency-Key", "stop c=" + keyed.connections + ", a unique key per request vs none", keyed, plainStop, 0.8,
+                    "stop.idempotencyKey.ratio");
         }
         if (settings.runs("stopped")) {
             new StopToStopped(harness).run(stop.peak() > 0 ? stop.peak() : 200);
@@ -123,24 +130,48 @@ public final class Bench {
         if (settings.runs("drain")) {
             new RelayDrain(harness).run();
         }
-        // last, since it restarts the api with other settings; that restart is also scenario 7's start measurement
-        App restarted = null;
+        // after the others, since it restarts the api with the limiter off
         if (settings.runs("ratelimit")) {
-            // a bucket so large that no request is refused: what is measured is the limiter's own cost
-            restarted = harness.startApi("api-ratelimit", Map.of("EMOGG_RATE_LIMIT_ENABLED", "true",
-                    "EMOGG_RATE_LIMIT_CAPACITY", "1000000000", "EMOGG_RATE_LIMIT_REFILL_PER_SECOND", "1000000000"));
-            // a fresh JVM: compiled as far as the plain api was before its runs, or the ratio would measure the JIT
-            warmUp();
-            issue5.put("rate limiting", stop.variant("app+rate-limit", false));
-        } else if (settings.runs("footprint")) {
-            restarted = harness.startApi("api-restart", Map.of());
+            rateLimiting(stop, reads);
         }
-        if (settings.runs("footprint")) {
-            footprint.restart(restarted, firstReady);
+        if (settings.runs("start")) {
+            new StartScenario(harness, this::warmUp).run();
         }
-        if (!issue5.isEmpty()) {
-            issue5(stop, issue5);
-        }
+        report.row("1 shipped traffic", "requests refused by the rate limiter (429) over every load run, warm-ups included; "
+                + "highest rate of one user in a run", harness.refusedTotal + " refused; " + String.format(java.util.Locale.ROOT, "%.2f",
+                        harness.maxPerUserRate) + " req/s per user (its bucket refills " + (int) Users.REFILL_PER_SECOND + "/s)", "-", "-",
+                "0 refused, < " + (int) Users.REFILL_PER_SECOND + "/s per user",
+                Report.met(harness.refusedTotal == 0 && harness.maxPerUserRate < Users.REFILL_PER_SECOND));
+        String[] load = Machine.loadAverage();
+        report.machine("load average at the end (1, 5, 15 min)", String.join(" ", load));
+    }
+
+    /**
+     * Item 2: what the rate limiter costs GET and stop. On (the shipped default) first, on the api
+     * every other scenario ran on, then the same runs on an api restarted with the limiter off,
+     * warmed up alike: a fresh JVM compiled as far as the first one was, or the ratio would measure the JIT.
+     */
+    private void rateLimiting(StopScenario stop, ReadScenarios reads) {
+        RunResult getOn = reads.getRun("app", null);
+        RunResult stopOn = stop.variant("app", false, null);
+        harness.startApi("api-ratelimit-off", Map.of("EMOGG_RATE_LIMIT_ENABLED", "false"));
+        warmUp();
+        RunResult getOff = reads.getRun("app+ratelimit-off", "get-ratelimit-off");
+        RunResult stopOff = stop.variant("app+ratelimit-off", false, "stop-ratelimit-off");
+        variantRow("2 rate limiting", "GET c=" + getOn.connections + ", on vs off", getOn, getOff, 0.9, "get.rateLimiting.ratio");
+        variantRow("2 rate limiting", "stop c=" + stopOn.connections + ", on vs off", stopOn, stopOff, 0.9, "stop.rateLimiting.ratio");
+        report.barChart("chart-2-rate-limiting.png", "Item 2: throughput with rate limiting on (shipped) and off (c=" + getOn.connections
+                + ")", "req/s", Map.of("GET", Report.values("on", getOn.throughput, "off", getOff.throughput),
+                        "stop", Report.values("on", stopOn.throughput, "off", stopOff.throughput)));
+    }
+
+    /** A row comparing a run with its reference run of the same bench run, against a minimum ratio. */
+    private void variantRow(String scenario, String measure, RunResult run, RunResult reference, double minimum, String figure) {
+        double ratio = run.throughput / reference.throughput;
+        report.row(scenario, measure, run.summary("req/s"), reference.summary("req/s"), Report.ratio(ratio), ">= " + minimum + "x",
+                Report.met(ratio >= minimum));
+        report.because(run, reference);
+        report.figure(figure, ratio);
     }
 
     /**
@@ -148,40 +179,16 @@ public final class Bench {
      * and of the load generator are done with the hot paths: otherwise the first point (stop at 8
      * connections) would measure compilation, and the other points not.
      */
-    private void warmUp() {
+    void warmUp() {
         java.time.Duration each = java.time.Duration.ofSeconds(settings.smoke() ? 2 : 15);
         int pool = settings.stopPool();
-        LoadGenerator.Workload get = () -> new LoadGenerator.Call(io.vertx.core.http.HttpMethod.GET,
-                "/v1/sessions/" + Ids.id(Ids.STOP_POOL + java.util.concurrent.ThreadLocalRandom.current().nextInt(pool)),
-                harness.stopToken, null);
-        load.run(harness.api().port, "jit warm-up get", "app", get, 32, java.time.Duration.ZERO, each, 0);
-        load.run(harness.api().port, "jit warm-up stop", "app", new StopWorkload(pool, harness.stopToken, false), 32,
-                java.time.Duration.ZERO, each, 0);
-        load.run(harness.api().port, "jit warm-up list", "app", () -> new LoadGenerator.Call(io.vertx.core.http.HttpMethod.GET,
-                "/v1/sessions?limit=10", harness.stopToken, null), 32, java.time.Duration.ZERO, each, 0);
-    }
-
-    /** Issue 5: the cost of rate limiting and of Idempotency-Key on the stop, as ratios to the plain stop run. */
-    private void issue5(StopScenario stop, Map<String, RunResult> variants) {
-        RunResult plain = stop.reference();
-        if (plain == null) {
-            // no scenario 1 in this run: a plain stop run of its own, on a plain api
-            harness.startApi("api-plain", Map.of());
-            plain = stop.variant("app", false);
+        for (RunResult run : List.of(
+                load.run(harness.api().port, "jit warm-up get", "app", Workloads.get(pool, harness.users), 32, java.time.Duration.ZERO, each, 0),
+                load.run(harness.api().port, "jit warm-up stop", "app", new StopWorkload(pool, harness.users, false), 32,
+                        java.time.Duration.ZERO, each, 0),
+                load.run(harness.api().port, "jit warm-up list", "app", Workloads.list(harness.users), 32, java.time.Duration.ZERO, each, 0))) {
+            harness.checkNotRefused(run);
         }
-        Map<String, Double> throughput = new LinkedHashMap<>();
-        throughput.put("plain stop", plain.throughput);
-        for (var entry : variants.entrySet()) {
-            RunResult run = entry.getValue();
-            long refused = run.errors.getOrDefault("HTTP 429", 0L);
-            report.row("issue 5: " + entry.getKey(), "stop c=" + run.connections, run.summary("req/s")
-                    + (refused > 0 ? ", " + refused + " refused (429)" : ""), "plain stop run " + plain.summary("req/s"),
-                    Report.ratio(run.throughput / plain.throughput), "-", "-");
-            report.figure("issue5." + entry.getKey() + ".ratio", run.throughput / plain.throughput);
-            throughput.put("with " + entry.getKey(), run.throughput);
-        }
-        report.barChart("chart-issue5-stop-variants.png", "Issue 5: stop throughput, plain vs rate limiting vs Idempotency-Key (c="
-                + plain.connections + ")", "req/s", Map.of("stop", throughput));
     }
 
     private void prepareOutput() {

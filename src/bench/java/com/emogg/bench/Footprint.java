@@ -2,9 +2,9 @@ package com.emogg.bench;
 
 /**
  * Scenario 7: what one api process costs to run. Its peak resident memory (VmHWM: the most it ever
- * held, so read after the heaviest load) against the target, and how long it takes from launch to
- * ready and to its first authenticated answer, first on an empty database (schema migrations
- * included) and then as a restart (what a rolling update or a scale-out waits for).
+ * held, so read after the heaviest load) against the target, and its first start on an empty
+ * database (schema migrations included); the restarts, on each JVM with and without its class
+ * archive, are {@link StartScenario}'s.
  */
 final class Footprint {
 
@@ -16,6 +16,8 @@ final class Footprint {
 
     void firstStart(App api) {
         harness.report.figure("start.first.readyMs", api.ready.toMillis());
+        harness.report.row("7 api start", "first start on an empty database (migrations included): launch to ready", api.ready.toMillis()
+                + " ms", "-", "-", "-", "-");
     }
 
     void memoryAfterLoad(App api) {
@@ -27,18 +29,5 @@ final class Footprint {
         harness.report.barChart("chart-7-api-memory.png", "Scenario 7: api resident memory after the load (MiB)", "MiB",
                 java.util.Map.of("api", Report.values("peak (VmHWM)", memory[0], "current (VmRSS)", memory[1], "target", 300)));
         Progress.line("api memory after the load: VmHWM %.0f MiB, VmRSS %.0f MiB", memory[0], memory[1]);
-    }
-
-    void restart(App api, Long firstStartMillis) {
-        harness.report.row("7 api start", "launch to ready / to first authenticated GET (restart"
-                + (api.name.contains("ratelimit") ? ", the rate-limited configuration" : "") + ")",
-                api.ready.toMillis() + " ms / " + (api.firstRequest == null ? "-" : api.firstRequest.toMillis() + " ms")
-                        + (firstStartMillis == null ? "" : " (first start on an empty database, migrations included: ready in "
-                                + firstStartMillis + " ms)"),
-                "-", "-", "-", "-");
-        harness.report.figure("start.restart.readyMs", api.ready.toMillis());
-        if (api.firstRequest != null) {
-            harness.report.figure("start.restart.firstRequestMs", api.firstRequest.toMillis());
-        }
     }
 }

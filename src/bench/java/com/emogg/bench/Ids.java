@@ -15,8 +15,6 @@ final class Ids {
     static final long USERS = 7_000_000_000L;
     static final long PRODUCTS = 8_000_000_000L;
 
-    /** The user whose sessions the stop and get scenarios use. */
-    static final String STOP_USER = id(USERS + 1);
     /** The first of scenario 5's users (its sessions on the loopback stream, 10 per user: the WS subscription limit). */
     static final long STREAM_USERS = USERS + 100;
     static final String PRODUCT = id(PRODUCTS + 1);
@@ -34,10 +32,16 @@ final class Ids {
         return id(STREAM_USERS + i);
     }
 
-    /** The i-th list user, 1-based. */
-    static String listUser(int i) {
-        return id(USERS + 1000 + i);
+    /**
+     * The i-th user of the load, 1-based: the owner of every {@code users}-th session of the stop pool and of the
+     * list table, with a token of its own, so that the load is spread as real traffic is, each user under its rate limit.
+     */
+    static String loadUser(int i) {
+        return id(LOAD_USERS + i);
     }
+
+    /** The number of the i-th load user (for SQL and pgbench expressions). */
+    static final long LOAD_USERS = USERS + 1000;
 
     /** The SQL of the same id, for an SQL expression {@code number}. */
     static String sql(String number) {

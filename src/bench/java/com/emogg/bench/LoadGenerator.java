@@ -209,6 +209,9 @@ final class LoadGenerator implements AutoCloseable {
                 if (measured) {
                     String kind = answer.succeeded() ? "HTTP " + answer.result() : "io " + answer.cause().getClass().getSimpleName();
                     errors.merge(kind, 1L, Long::sum);
+                } else if (answer.succeeded() && answer.result() == 429) {
+                    // a refusal anywhere in the run says the load was not one of traffic under its limits
+                    errors.merge(RunResult.REFUSED_IN_WARMUP, 1L, Long::sum);
                 }
             }
         }

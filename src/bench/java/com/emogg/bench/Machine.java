@@ -36,6 +36,25 @@ final class Machine {
         return machine;
     }
 
+    /** The load averages over 1, 5 and 15 minutes. */
+    static String[] loadAverage() {
+        String[] load = read(Path.of("/proc/loadavg")).split(" ");
+        return load.length >= 3 ? new String[] {load[0], load[1], load[2]} : new String[] {"?"};
+    }
+
+    /** The first line of {@code java -version} of the JVM {@code binary}. */
+    static String javaVersion(String binary) {
+        String output = command(Path.of("."), binary, "-version");
+        String[] lines = output.split("\n");
+        return lines.length > 1 ? lines[1].trim() : output;
+    }
+
+    /** The feature release (17, 25, ...) of the JVM {@code binary}. */
+    static String javaFeature(String binary) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("version \"(\\d+)").matcher(command(Path.of("."), binary, "-version"));
+        return matcher.find() ? matcher.group(1) : "?";
+    }
+
     private static String firstMatching(Path file, String prefix) {
         try {
             return Files.readAllLines(file).stream().filter(line -> line.startsWith(prefix)).findFirst().orElse("?").trim();

@@ -31,28 +31,50 @@ final class PgBenchScripts {
     private PgBenchScripts() {
     }
 
+    /** The owner of the pool's session {@code :n}, as {@link Users#ownerOfPoolSession} picks it. */
+    private static String owner(int users) {
+        return "\\set u " + (Ids.LOAD_USERS + 1) + " + (:n - " + Ids.STOP_POOL + ") % " + users;
+    }
+
     /**
      * The stop ($1 session, $2 user, $3 time, $4 reason, $5 traceparent): each pgbench client stops distinct sessions of its own slice of the pool, with a
      * counter {@code i} that pgbench keeps per client across transactions (started by {@code -D i=0};
      * checked on pgbench 15: variables persist). A client that went through its slice wraps around, and
      * its stops then find a finished session (no row): the harness counts the sessions really stopped.
      */
-    static String stop(int stride, String authenticateToken) {
-        return script(List.of("\\set i :i + 1", "\\set n " + Ids.STOP_POOL + " + :client_id * " + stride + " + :i % " + stride),
-                authenticateToken, AppStatements.stop(),
-                Map.of(1, "lpad(:n::text, 24, '0')", 2, quote(Ids.STOP_USER), 3, "now()", 4, quote("user"), 5, quote(TRACEPARENT)));
+    static String stop(int stride, int users, String authenticateToken) {
+        return script(List.of("\\set i :i + 1", "\\set n " + Ids.STOP_POOL + " + :client_id * " + stride + " + :i % " + stride, owner(users)),
+                authenticateToken, List.of(AppStatements.stop()),
+                Map.of(1, "lpad(:n::text, 24, '0')", 2, "lpad(:u::text, 24, '0')", 3, "now()", 4, quote("user"), 5, quote(TRACEPARENT)));
     }
 
-    /** A random session of the stop pool, as the HTTP GET run picks them. */
-    static String get(int pool, String authenticateToken) {
-        return script(List.of("\\set n " + Ids.STOP_POOL + " + random(0, " + (pool - 1) + ")"), authenticateToken,
-                AppStatements.get(), Map.of(1, "lpad(:n::text, 24, '0')", 2, quote(Ids.STOP_USER)));
+    /** A random session of the stop pool, by its owner, as the HTTP GET run picks them. */
+    static String get(int pool, int users, String authenticateToken) {
+        return script(List.of("\\set n " + Ids.STOP_POOL + " + random(0, " + (pool - 1) + ")", owner(users)), authenticateToken,
+                List.of(AppStatements.get()), Map.of(1, "lpad(:n::text, 24, '0')", 2, "lpad(:u::text, 24, '0')"));
     }
 
-    /** The first page (10 items, so 11 rows) of a random user among those with a token. */
-    static String list(int usersWithTokens, String authenticateToken) {
-        return script(List.of("\\set u " + (Ids.USERS + 1000) + " + random(1, " + usersWithTokens + ")", "\\set rows 11", "\\set skip 0"),
-                authenticateToken, AppStatements.list(), Map.of(1, "lpad(:u::text, 24, '0')", 2, ":rows", 3, ":skip"));
+    /**
+     * The GET with today's rate limiter's own statement before it (its {@code $1} the owner, then the
+     * default bucket: 300 points, 5 per second, cost 1), each in its own transaction as the
+     * application runs them: what PostgreSQL can do of the database work a rate-limited GET does
+     * now. Not the target's baseline (token lookup + select); it shows how much of the gap is the
+     * limiter's durable write. Null when the application has no such statement.
+     */
+    static String getWithRateLimiter(int pool, int users, String authenticateToken) {
+        String take = AppStatements.rateLimiterTake();
+        if (take == null) {
+            return null;
+        }
+        return script(List.of("\\set n " + Ids.STOP_POOL + " + random(0, " + (pool - 1) + ")", owner(users)), authenticateToken,
+                List.of(take, AppStatements.get()), Map.of(1, "lpad(:n::text, 24, '0')", 2, "lpad(:u::text, 24, '0')"),
+                Map.of(1, "lpad(:u::text, 24, '0')", 2, "300", 3, "5", 4, "1"));
+    }
+
+    /** The first page (10 items, so 11 rows) of a random load user. */
+    static String list(int users, String authenticateToken) {
+        return script(List.of("\\set u " + Ids.LOAD_USERS + " + random(1, " + users + ")", "\\set rows 11", "\\set skip 0"),
+                authenticateToken, List.of(AppStatements.list()), Map.of(1, "lpad(:u::text, 24, '0')", 2, ":rows", 3, ":skip"));
     }
 
     /**
@@ -60,14 +82,24 @@ final class PgBenchScripts {
      * without its token cache would run it; null (the default) leaves it out, as the application
      * runs it only once per token and cache period.
      */
-    private static String script(List<String> sets, String authenticateToken, String sql, Map<Integer, String> values) {
+    /**
+     * The statements in order, each its own transaction (pgbench's autocommit, as the application
+     * runs them); the last one is bound with {@code values}, a statement before it with the map of
+     * the same position in {@code earlier}.
+     */
+    @SafeVarargs
+    private static String script(List<String> sets, String authenticateToken, List<String> statements, Map<Integer, String> values,
+            Map<Integer, String>... earlier) {
         StringBuilder script = new StringBuilder("-- generated by com.emogg.bench from the application's statements\n");
         sets.forEach(set -> script.append(set).append('\n'));
         if (authenticateToken != null) {
             script.append(bind(AppStatements.authenticate(), Map.of(1, "decode('" + sha256(authenticateToken) + "', 'hex')")))
                     .append(";\n");
         }
-        script.append(bind(sql, values)).append(";\n");
+        for (int i = 0; i < statements.size(); i++) {
+            Map<Integer, String> bound = i == statements.size() - 1 ? values : earlier[i];
+            script.append(bind(statements.get(i), bound)).append(";\n");
+        }
         return script.toString();
     }
 

@@ -31,7 +31,7 @@ final class RelayDrain {
         db.update("insert into outbox (id, session_id, stream, type, payload, occurred_at) "
                 + "select gen_random_uuid(), " + session + ", 'commands', 'SessionStopRequested', "
                 + "stop_requested_payload(" + session + ", ?, ?, true, 'user', now()), now() from generate_series(1, ?) g",
-                Ids.STOP_USER, Ids.PRODUCT, rows);
+                Ids.loadUser(1), Ids.PRODUCT, rows);
         long committed = System.nanoTime();
         double committedEpoch = System.currentTimeMillis() / 1000.0;
         Progress.line("relay drain: %,d outbox rows committed in one transaction in %d ms", rows, (committed - inserting) / 1_000_000);

@@ -30,6 +30,13 @@ final class Report {
     private record BarChart(String file, String title, String axis, Map<String, Map<String, Double>> values) {
     }
 
+    private record Profile(String name, String run, double throughput, Flames.Reading reading, String html) {
+    }
+
+    /** Why a target row came out as it did: the runs behind it, with their CPU split (and profile, if any). */
+    private record Why(Row row, RunResult app, RunResult baseline) {
+    }
+
     private final Settings settings;
     private final Map<String, String> machine = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
@@ -39,6 +46,9 @@ final class Report {
     private final Map<String, String> scripts = new LinkedHashMap<>();
     private final List<SweepChart> sweepCharts = new ArrayList<>();
     private final List<BarChart> barCharts = new ArrayList<>();
+    private final List<Profile> profiles = new ArrayList<>();
+    private final List<String> findings = new ArrayList<>();
+    private final List<Why> whys = new ArrayList<>();
 
     Report(Settings settings) {
         this.settings = settings;
@@ -72,7 +82,35 @@ final class Report {
         }
         double ratio = app.throughput / baseline.throughput;
         row(scenario, measure, app.summary("req/s"), baseline.summary(unit), ratio(ratio), ">= " + minimum + "x", met(ratio >= minimum));
+        because(app, baseline);
         figure(scenario + "." + measure + ".ratio", ratio);
+    }
+
+    /** The runs behind the row just added: the report's targets section gives their CPU split and profile. */
+    void because(RunResult app, RunResult baseline) {
+        whys.add(new Why(rows.get(rows.size() - 1), app, baseline));
+    }
+
+    /** A profile of the api during {@code run} (its CPU is filled in once the run is measured). */
+    void profile(String name, RunResult run, Flames.Reading reading, String html) {
+        profiles.add(new Profile(name, run.label(), run.throughput, reading, html));
+        Map<String, Object> figure = new LinkedHashMap<>();
+        figure.put("samples", reading.samples());
+        figure.put("parts", reading.parts());
+        figure.put("inclusive", reading.inclusive());
+        figure.put("leaves", reading.leaves());
+        figure.put("html", html);
+        figures.put("profile." + name, figure);
+    }
+
+    /** A path under the output folder, as the report links it. */
+    String relative(Path file) {
+        return settings.outDir().relativize(file).toString();
+    }
+
+    /** A paragraph of the "Targets" section: a figure, met or not, and why (issue 15's items 2-7). */
+    void finding(String text) {
+        findings.add(text);
     }
 
     void figure(String key, Object value) {
@@ -103,6 +141,11 @@ final class Report {
             values.put((String) categoriesAndValues[i], ((Number) categoriesAndValues[i + 1]).doubleValue());
         }
         return values;
+    }
+
+    /** " (pgbench 32: the app's pool)" when the baseline ran from fewer connections than the HTTP clients, else "". */
+    static String baselineConnections(int http, int baseline) {
+        return http == baseline ? "" : " (pgbench c=" + baseline + ": the app's pool)";
     }
 
     static String ratio(double value) {
@@ -169,6 +212,30 @@ final class Report {
 
         md.append("## Results\n\n").append(table()).append('\n');
 
+        if (!findings.isEmpty() || !whys.isEmpty()) {
+            md.append("## The targets, met or not, and why\n\n");
+            md.append("CPU in % of one core (").append(Runtime.getRuntime().availableProcessors() * 100)
+                    .append(" % is the whole machine) while each run behind a target ran: the process near what it can use is the limit; "
+                            + "a machine far from saturated waits on something else (durable commits: the disk's fsync).\n\n");
+            for (Why why : whys) {
+                md.append("- **").append(why.row.scenario).append(", ").append(why.row.measure).append("**: ")
+                        .append(why.row.ratio.equals("-") ? why.row.app : why.row.ratio).append(", target ").append(why.row.target)
+                        .append(", met: ").append(why.row.met).append(". ").append(cpuWhy("application", why.app));
+                if (why.baseline != null) {
+                    md.append(" ").append(cpuWhy(why.baseline.variant.equals("pgbench") ? "pgbench" : "reference", why.baseline));
+                }
+                profiles.stream().filter(profile -> profile.run.replace(" profiled", "").equals(why.app.label())).findFirst()
+                        .ifPresent(profile -> md.append(" Profile: [").append(profile.name).append("](").append(profile.html)
+                                .append("), see below: ").append(topParts(profile.reading)).append('.'));
+                md.append('\n');
+            }
+            findings.forEach(finding -> md.append("- ").append(finding).append('\n'));
+            md.append('\n');
+        }
+        if (!profiles.isEmpty()) {
+            md.append(profilesMarkdown());
+        }
+
         md.append("## Charts\n\n");
         sweepCharts.forEach(chart -> md.append("![").append(chart.title).append("](").append(chart.file).append(")\n\n"));
         barCharts.forEach(chart -> md.append("![").append(chart.title).append("](").append(chart.file).append(")\n\n"));
@@ -201,6 +268,56 @@ final class Report {
         return md.toString();
     }
 
+    /** "application: machine 190 % of 200 % (saturated): api 120 %, postgres 50 %, ..." */
+    static String cpuWhy(String who, RunResult run) {
+        if (run.cpu.isEmpty()) {
+            return "";
+        }
+        double capacity = Runtime.getRuntime().availableProcessors() * 100.0;
+        double machine = run.cpu.getOrDefault("machine", 0.0);
+        Map<String, Double> parts = new LinkedHashMap<>(run.cpu);
+        parts.remove("machine");
+        String top = parts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("?");
+        return who + " run: machine " + Math.round(machine) + " % of " + Math.round(capacity) + " %"
+                + (machine >= 0.9 * capacity ? " (saturated; most: " + top + ")" : " (not saturated: waits, not CPU, bound it)") + ": "
+                + CpuMeter.describe(parts) + ".";
+    }
+
+    /** The three largest parts of a profile, for one line. */
+    static String topParts(Flames.Reading reading) {
+        List<String> top = new ArrayList<>();
+        reading.parts().entrySet().stream().limit(3)
+                .forEach(part -> top.add(part.getKey() + " " + String.format(Locale.ROOT, "%.0f", part.getValue()) + " %"));
+        return String.join(", ", top);
+    }
+
+    private String profilesMarkdown() {
+        StringBuilder md = new StringBuilder("## Where the api's CPU goes (async-profiler)\n\n");
+        md.append("Sampled on `itimer` every ").append(Profiler.INTERVAL).append(" of the api's CPU time during the measured window "
+                + "(`-Dbench.profile=true`). Open the flame graphs in a browser. Each sample is charged to one part: the system call "
+                + "it sits in, the JIT compilers or the GC, or else the innermost library or application package on its stack (JDK frames "
+                + "passed over); the parts add up to 100 %. The inclusive column counts a part wherever it is on the stack.\n\n");
+        for (Profile profile : profiles) {
+            md.append("### ").append(profile.name).append(" (").append(profile.run).append(", ").append(Progress.count(profile.throughput))
+                    .append("/s)\n\n[flame graph](").append(profile.html).append("), ").append(Progress.count(profile.reading.samples()))
+                    .append(" samples.\n\n| part (self) | % of the api's CPU | what could cut it |\n|---|---|---|\n");
+            profile.reading.parts().forEach((part, percent) -> {
+                if (percent >= 1.0) {
+                    md.append("| ").append(part).append(" | ").append(String.format(Locale.ROOT, "%.1f", percent)).append(" | ")
+                            .append(Flames.CUTS.getOrDefault(part, "")).append(" |\n");
+                }
+            });
+            md.append("\n| on the stack (inclusive) | % |\n|---|---|\n");
+            profile.reading.inclusive().forEach((part, percent) -> md.append("| ").append(part).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f", percent)).append(" |\n"));
+            md.append("\nHottest leaf frames: ");
+            List<String> leaves = new ArrayList<>();
+            profile.reading.leaves().forEach((leaf, percent) -> leaves.add("`" + leaf + "` " + String.format(Locale.ROOT, "%.1f", percent) + " %"));
+            md.append(String.join(", ", leaves)).append(".\n\n");
+        }
+        return md.toString();
+    }
+
     private String csv() {
         List<String> cpuNames = runs.stream().flatMap(run -> run.cpu.keySet().stream()).distinct().toList();
         StringBuilder csv = new StringBuilder("scenario,variant,connections,target_rate,seconds,requests,throughput,p50_ms,p90_ms,"
@@ -229,7 +346,11 @@ final class Report {
         config.put("scenarios", settings.scenarios());
         config.put("stopPool", settings.stopPool());
         config.put("listSessions", settings.listSessions());
-        config.put("listUsers", settings.listUsers());
+        config.put("users", settings.users());
+        config.put("appPool", settings.appPool());
+        config.put("baselineAuth", settings.baselineAuth());
+        config.put("profile", settings.profile());
+        config.put("appJava", settings.appJava());
         config.put("drainRows", settings.drainRows());
         config.put("stoppedSessions", settings.stoppedSessions());
         config.put("appJvmArgs", settings.appJvmArgs());

@@ -52,6 +52,14 @@ final class RunResult {
         this.errors = new TreeMap<>(errors);
     }
 
+    static final String REFUSED = "HTTP 429";
+    static final String REFUSED_IN_WARMUP = "HTTP 429 (warm-up)";
+
+    /** Requests the rate limiter refused, warm-up included. */
+    long refused() {
+        return errors.getOrDefault(REFUSED, 0L) + errors.getOrDefault(REFUSED_IN_WARMUP, 0L);
+    }
+
     long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -17,10 +17,12 @@ final class Seed {
 
     private final Database db;
     private final Api admin;
+    private final int poolSize;
 
-    Seed(Database db, Api admin) {
+    Seed(Database db, Api admin, int poolSize) {
         this.db = db;
         this.admin = admin;
+        this.poolSize = poolSize;
     }
 
     /** Users {@code USERS + from .. USERS + to} of the bench product (the sessions' foreign key needs them). */
@@ -35,26 +37,51 @@ final class Seed {
         return body.get("token").asText();
     }
 
-    List<String> tokens(int from, int count) {
-        List<String> tokens = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            tokens.add(token(Ids.listUser(i)));
+    /**
+     * The load users {@code 1..count} (see {@link Users}) with a token each, issued through the admin
+     * API from a few threads at once (a thousand one at a time would take a while on a loaded machine).
+     */
+    Users loadUsers(int count) {
+        long started = System.nanoTime();
+        users(Ids.LOAD_USERS - Ids.USERS + 1, Ids.LOAD_USERS - Ids.USERS + count);
+        java.util.concurrent.ExecutorService issuers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> issued = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                String user = Ids.loadUser(i);
+                issued.add(issuers.submit(() -> token(user)));
+            }
+            List<String> tokens = new ArrayList<>();
+            for (var token : issued) {
+                tokens.add(token.get());
+            }
+            Progress.line("%,d users with a token each, issued through the admin API in %d ms", count,
+                    (System.nanoTime() - started) / 1_000_000);
+            return new Users(tokens);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("issuing the load users' tokens failed", e.getCause());
+        } finally {
+            issuers.shutdownNow();
         }
-        return tokens;
     }
 
     /**
-     * The stop pool: {@code size} active sessions of the stop user that no worker picked up (so a stop
-     * finishes them at once, {@code worker_state} pending to stopped), ids {@code STOP_POOL + 0..size-1}.
+     * The stop pool: {@code size} active sessions that no worker picked up (so a stop finishes them at
+     * once, {@code worker_state} pending to stopped), ids {@code STOP_POOL + 0..size-1}, session
+     * {@code g} owned by load user {@code g % users + 1}.
      */
-    void stopPool(int size) {
+    void stopPool(int size, int users) {
         long started = System.nanoTime();
         db.update("insert into sessions (id, user_id, product_id, name, type, state, created_at, expires_at, stream_uri, "
                 + "remove_media, source_id, source_name, worker_state) "
-                + "select " + Ids.sql(Ids.STOP_POOL + " + g") + ", ?, ?, 'bench stop ' || g, 'live_analysis', 'active', "
+                + "select " + Ids.sql(Ids.STOP_POOL + " + g") + ", " + Ids.sql(Ids.LOAD_USERS + 1 + " + g % " + users)
+                + ", ?, 'bench stop ' || g, 'live_analysis', 'active', "
                 + "now() - g * interval '1 millisecond', now() + interval '30 days', 'rtsp://camera.bench.invalid/live', true, "
                 + "gen_random_uuid(), 'camera.bench.invalid', 'pending' from generate_series(0, ?) g",
-                Ids.STOP_USER, Ids.PRODUCT, size - 1);
+                Ids.PRODUCT, size - 1);
         db.execute("analyze sessions");
         Progress.line("stop pool: %,d active sessions seeded in %d ms", size, (System.nanoTime() - started) / 1_000_000);
     }
@@ -69,7 +96,8 @@ final class Seed {
         int reset;
         try {
             reset = db.update("update sessions set state = 'active', finished_at = null, worker_state = 'pending', "
-                    + "stop_requested_at = null, stop_attempts = 0 where user_id = ? and state = 'finished'", Ids.STOP_USER);
+                    + "stop_requested_at = null, stop_attempts = 0 where id >= ? and id < ? and state = 'finished'",
+                    Ids.id(Ids.STOP_POOL), Ids.id(Ids.STOP_POOL + poolSize));
         } finally {
             db.execute("reset session_replication_role");
         }
@@ -78,7 +106,8 @@ final class Seed {
 
     /** Sessions of the pool the previous run really finished (a stop that found it finished already changed nothing). */
     long stoppedInPool() {
-        return db.number("select count(*) from sessions where user_id = ? and state = 'finished'", Ids.STOP_USER);
+        return db.number("select count(*) from sessions where id >= ? and id < ? and state = 'finished'", Ids.id(Ids.STOP_POOL),
+                Ids.id(Ids.STOP_POOL + poolSize));
     }
 
     /**
@@ -119,15 +148,14 @@ final class Seed {
     }
 
     /**
-     * The list table: {@code sessions} finished sessions spread round-robin over {@code users} users
-     * ({@code listUser(1..users)}), one every 30 seconds going back in time, then ANALYZE.
+     * The list table: {@code sessions} finished sessions spread round-robin over the load users
+     * {@code 1..users} (already seeded), one every 30 seconds going back in time, then ANALYZE.
      */
     void listSessions(int sessions, int users) {
         long started = System.nanoTime();
-        users(1001, 1000 + users);
         db.update("insert into sessions (id, user_id, product_id, name, type, state, created_at, finished_at, expires_at, "
                 + "stream_uri, remove_media, source_id, source_name, worker_state) "
-                + "select " + Ids.sql(Ids.LIST_SESSIONS + " + g") + ", " + Ids.sql(Ids.USERS + 1001 + " + g % " + users)
+                + "select " + Ids.sql(Ids.LIST_SESSIONS + " + g") + ", " + Ids.sql(Ids.LOAD_USERS + 1 + " + g % " + users)
                 + ", ?, 'bench list ' || g, 'live_analysis', 'finished', t, t + interval '10 minutes', t + interval '1 day', "
                 + "'rtsp://camera.bench.invalid/live', true, gen_random_uuid(), 'camera.bench.invalid', 'stopped' "
                 + "from generate_series(0, ?) g, lateral (select now() - g * interval '30 seconds' as t) ts",
