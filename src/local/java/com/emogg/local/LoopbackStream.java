@@ -40,8 +40,7 @@ public final class LoopbackStream implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean open = true;
 
-    private LoopbackStream(int rtspPort, int rtmpPort) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
+    private LoopbackStream(InetAddress loopback, int rtspPort, int rtmpPort) throws IOException {
         rtsp = new ServerSocket();
         rtsp.setReuseAddress(true);
         rtsp.bind(new InetSocketAddress(loopback, rtspPort));
@@ -54,8 +53,13 @@ public final class LoopbackStream implements AutoCloseable {
 
     /** Starts on the given ports; 0 picks free ones. */
     public static LoopbackStream start(int rtspPort, int rtmpPort) {
+        return start(InetAddress.getLoopbackAddress(), rtspPort, rtmpPort);
+    }
+
+    /** Starts on another local address (the crash matrix's, whose workers run in network namespaces of their own). */
+    public static LoopbackStream start(InetAddress address, int rtspPort, int rtmpPort) {
         try {
-            return new LoopbackStream(rtspPort, rtmpPort);
+            return new LoopbackStream(address, rtspPort, rtmpPort);
         } catch (IOException e) {
             throw new UncheckedIOException("the loopback stream could not listen", e);
         }
@@ -63,11 +67,11 @@ public final class LoopbackStream implements AutoCloseable {
 
     /** The URI of the stream that exists. */
     public String rtspUri() {
-        return "rtsp://127.0.0.1:" + rtsp.getLocalPort() + "/live";
+        return "rtsp://" + rtsp.getInetAddress().getHostAddress() + ":" + rtsp.getLocalPort() + "/live";
     }
 
     public String rtmpUri() {
-        return "rtmp://127.0.0.1:" + rtmp.getLocalPort() + "/live/key";
+        return "rtmp://" + rtmp.getInetAddress().getHostAddress() + ":" + rtmp.getLocalPort() + "/live/key";
     }
 
     public int rtspPort() {

@@ -51,6 +51,11 @@ public final class SingleNodeKafka {
 
     /** Writes {@code config} to {@code file} and formats the storage it names, as {@code kafka-storage.sh format} does. */
     public static void format(Properties config, Path file, String comment) {
+        format(config, file, comment, Uuid.randomUuid().toString());
+    }
+
+    /** The same, for one node of a cluster: every node of a cluster is formatted with the cluster's id. */
+    public static void format(Properties config, Path file, String comment, String clusterId) {
         try {
             Files.createDirectories(Path.of(config.getProperty("log.dirs")));
             try (var out = Files.newBufferedWriter(file)) {
@@ -58,7 +63,7 @@ public final class SingleNodeKafka {
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             // execute, not main: main ends the JVM
-            int status = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()},
+            int status = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", file.toString()},
                     new PrintStream(output, true, StandardCharsets.UTF_8));
             if (status != 0) {
                 throw new IllegalStateException("formatting the Kafka storage in " + file.getParent() + " failed: "

@@ -3,12 +3,6 @@ package com.emogg.contract;
 /** Reactive Messaging channel names, shared with the tests. Topics are configured per channel. */
 public final class Channels {
 
-    /** Outgoing: start and stop commands for workers ({@code emogg.topics.session-commands}). */
-    public static final String SESSION_COMMANDS = "session-commands";
-
-    /** Outgoing: the public facts of sessions for other services ({@code emogg.topics.session-events}). */
-    public static final String SESSION_EVENTS = "session-events";
-
     /** Outgoing, from workers: their reports ({@code emogg.topics.worker-states}). */
     public static final String WORKER_STATES = "worker-states";
 

@@ -3,14 +3,11 @@ package com.emogg.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.jboss.logging.Logger;
 
@@ -27,23 +24,30 @@ import io.vertx.pgclient.PgConnectOptions;
  *
  * <ul>
  * <li><b>One relay at a time.</b> Every api replica runs one, but only the holder of a PostgreSQL
- * advisory lock publishes; the lock lives on a dedicated connection, so it passes to another
- * replica as soon as that connection dies with its process. A single publisher is what keeps
- * per-session order simple; it is also fast enough (see the README's benchmark).</li>
- * <li><b>Woken by NOTIFY</b> on that same connection at each commit that recorded events, and polling
+ * advisory lock publishes. The lock lives on a dedicated connection, so it passes to another replica
+ * as soon as that connection dies with its process; the connection asks PostgreSQL to probe it
+ * ({@code tcp_keepalives_*}, {@code tcp_user_timeout}), so a leader cut off from the database loses
+ * the lock within {@code EMOGG_RELAY_LOCK_TIMEOUT} rather than the kernel's two hours.</li>
+ * <li><b>Fenced on the broker.</b> Taking the lead, a relay opens a {@link Publication}: a
+ * transactional producer of the one id all relays share, whose {@code initTransactions} fences the
+ * producer of the leader before it. Then it checks its lock again, and only then reads. So a relay
+ * that lost the lock with sends on their way (cut off, paused, slow) publishes nothing after the
+ * next leader started: the broker aborts its transaction and refuses what it still sends.</li>
+ * <li><b>A leader that cannot reach the broker steps down.</b> It keeps its lock as long as it reaches
+ * PostgreSQL, so without this rule a leader cut off from Kafka alone would keep every other replica
+ * from publishing. When nothing it sent has been committed for {@code EMOGG_RELAY_LEAD_WITHOUT_BROKER}
+ * ({@link BrokerPath}) it gives up the lock, and takes it again only once a broker answers it.</li>
+ * <li><b>Woken by NOTIFY</b> on the lock's connection at each commit that recorded events, and polling
  * as the fallback, since notifications are not durable.</li>
- * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session) and sent at once,
- * but a session's next event of a stream only once the one before was acknowledged
- * ({@link SessionOrder}): a failure can then never let a later event reach the topic first. The reads do not wait for the acknowledgements: while events are out, the relay reads
- * again (what is not out yet), sends, and marks what the broker acknowledged, so an event waits
- * for the broker, not for the rest of a batch. (Rounds that read, sent and waited for all of a
- * batch were the first design: at 900 stops a second, three events each, the outbox fell seconds
- * behind.) After a failure it marks what was acknowledged, forgets what was out, and reads the
- * table again: the rest goes out again, in order.</li>
- * <li><b>At least once.</b> A row is marked published only after the broker acknowledged it. A failed
- * or unacknowledged send is retried with exponential backoff, so an outage delays events and never
- * loses one. Duplicates happen only when an acknowledgement is lost (a timeout, or a relay dying
- * between the broker's ack and the mark); consumers drop them by {@code ce_id}.</li>
+ * <li><b>Order.</b> Rows are read in {@code seq} order (commit order per session) and sent in that
+ * order through the one producer, in transactions: the broker keeps a producer's records of a
+ * partition in the order sent, and a transaction that fails publishes none of its events, which go
+ * again, in order, from the table. The relay reads again while a transaction is open and commits it
+ * when it has read everything there is, or every {@code EMOGG_RELAY_COMMIT_INTERVAL} under load.</li>
+ * <li><b>At least once.</b> A row is marked published only after its transaction committed. A failed
+ * commit is retried with exponential backoff, so an outage delays events and never loses one.
+ * Duplicates happen only when a mark is lost (a relay dying between the commit and the mark, a
+ * commit whose answer timed out); consumers drop them by {@code ce_id}.</li>
  * </ul>
  *
  * It runs on its own thread, blocking on the reactive clients: the loop reads top to bottom, and
@@ -56,44 +60,42 @@ public final class RelayLoop {
     private static final Logger LOG = Logger.getLogger(RelayLoop.class);
     private static final String PENDING = "select " + PendingEvent.COLUMNS
             + " from outbox where published_at is null and seq <> all($2::bigint[]) order by seq limit $1";
-    /** {@code published_at} is when the broker acknowledged the event, not when the mark was written. */
-    private static final String MARK_PUBLISHED = "update outbox set published_at = acked.at "
-            + "from unnest($1::bigint[], $2::timestamptz[]) as acked(seq, at) where outbox.seq = acked.seq";
-    /** While events are out, read at most this often: a burst of commits and acknowledgements makes one read, not hundreds. */
-    private static final Duration READ_SPACING = Duration.ofMillis(5);
-    /** Mark at most this often, unless {@link #MARK_AT_ONCE} wait: each mark is a durable commit. */
-    private static final Duration MARK_SPACING = Duration.ofMillis(100);
-    private static final int MARK_AT_ONCE = 500;
-    /** Events out at once, at most: four reads' worth. */
-    private static final int BATCHES_OUT = 4;
+    /** {@code published_at} is when the broker committed the event's transaction, not when the mark was written. */
+    private static final String MARK_PUBLISHED = "update outbox set published_at = $2 where seq = any($1::bigint[])";
+    /** Events in one transaction, at most: four reads' worth. */
+    private static final int BATCHES_PER_TRANSACTION = 4;
     private static final String DELETE_PUBLISHED = "delete from outbox where seq in "
             + "(select seq from outbox where published_at < $1 limit 10000)";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CLEANUP_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration BROKER_PROBE = Duration.ofSeconds(3);
 
     private final String name;
     private final Vertx vertx;
     private final PgConnectOptions connectOptions;
     private final Pool pool;
+    private final EventPublisher publisher;
     private final RelayConfig config;
     private final RelayMetrics metrics;
     private final Clock clock;
-    private final EventsInFlight inFlight;
+    private final BrokerPath brokerPath;
 
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile boolean stopRequested;
     private volatile Instant drainUntil = Instant.MAX;
     /** The connection holding the advisory lock (and the LISTEN) while this relay leads. */
     private volatile PgConnection leadership;
+    /** This lead's producer, once opened; the relay's thread only. */
+    private Publication publication;
     private volatile Thread thread;
     private Instant nextCleanup = Instant.EPOCH;
-    private Instant nextLeadershipCheck = Instant.EPOCH;
-    private long lastMarkNanos = System.nanoTime();
-    private long lastGaugeNanos = System.nanoTime();
+    private Instant nextLockCheck = Instant.EPOCH;
 
-    /** What a step of the relay did: read a full batch (go on), has events out (wait a little), or nothing at all. */
-    private enum Step {
-        BUSY, WAITING, IDLE
+    /** A failure on the broker's side (opening the publication, a send, a commit), as opposed to the database's. */
+    private static final class BrokerFailure extends RuntimeException {
+        BrokerFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     RelayLoop(String name, Vertx vertx, PgConnectOptions connectOptions, Pool pool, EventPublisher publisher,
@@ -102,10 +104,11 @@ public final class RelayLoop {
         this.vertx = vertx;
         this.connectOptions = connectOptions;
         this.pool = pool;
+        this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
-        this.inFlight = new EventsInFlight(new SessionOrder(publisher::send, ForkJoinPool.commonPool()), clock, wakeUp::release);
+        this.brokerPath = new BrokerPath(config.leadWithoutBroker());
     }
 
     public synchronized void start() {
@@ -158,128 +161,148 @@ public final class RelayLoop {
         LOG.debugf("relay %s started", name);
         while (!stopRequested || isLeader() && clock.instant().isBefore(drainUntil)) {
             boolean stopping = stopRequested;
+            Instant attempt = clock.instant();
             try {
                 if (!lead()) {
-                    letGo();
                     if (stopping) {
                         break;
                     }
                     pause(config.leaderRetry());
                     continue;
                 }
-                Step step = step(stopping);
+                boolean busy = round(stopping);
                 backoff = config.backoffMin();
-                if (step == Step.IDLE) {
+                checkLockWhenDue();
+                if (!busy) {
                     if (stopping) {
                         break;
                     }
                     housekeeping();
                     pause(config.pollInterval());
-                } else if (step == Step.WAITING) {
-                    LockSupport.parkNanos(READ_SPACING.toNanos());
-                    pause(MARK_SPACING);
                 }
-            } catch (RuntimeException e) {
+            } catch (BrokerFailure e) {
                 metrics.failed();
-                LOG.warnf("relay %s: publishing failed, retrying in %d ms: %s", name, backoff.toMillis(), describe(e));
+                closePublication();
+                if (Publication.fenced(e)) {
+                    // only a relay holding the lock opens a publication: ours is gone, whatever our connection still says
+                    LOG.warnf("relay %s was fenced by a newer relay: it no longer leads, and what it had on its way is not published by it",
+                            name);
+                    resign();
+                } else {
+                    brokerPath.failed(attempt);
+                    if (brokerPath.giveUp(clock.instant())) {
+                        LOG.warnf("relay %s: the broker has taken nothing of its events for %d s; it gives up the lead until a broker "
+                                + "answers it again (%s)", name, config.leadWithoutBroker().toSeconds(), describe(e));
+                        resign();
+                    } else {
+                        LOG.warnf("relay %s: publishing failed, retrying in %d ms: %s", name, backoff.toMillis(), describe(e));
+                    }
+                }
                 if (stopping) {
                     break;
                 }
                 pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(config.backoffMax()) > 0 ? config.backoffMax() : backoff.multipliedBy(2);
+                backoff = doubled(backoff);
+            } catch (RuntimeException e) {
+                metrics.failed();
+                LOG.warnf("relay %s: the database failed, retrying in %d ms: %s", name, backoff.toMillis(), describe(e));
+                closePublication();
+                checkLock();
+                if (stopping) {
+                    break;
+                }
+                pause(backoff);
+                backoff = doubled(backoff);
             }
         }
-        letGo();
+        closePublication();
         resign();
         LOG.debugf("relay %s stopped", name);
     }
 
+    private Duration doubled(Duration backoff) {
+        return backoff.multipliedBy(2).compareTo(config.backoffMax()) > 0 ? config.backoffMax() : backoff.multipliedBy(2);
+    }
+
     /**
-     * Takes in the broker's answers, reads and sends what is not out yet (as far as there is room),
-     * and marks the acknowledged events when it is time.
+     * Reads what is not in the open transaction yet, sends it, and commits when there is nothing more
+     * to read, when the transaction is full or has been open {@code EMOGG_RELAY_COMMIT_INTERVAL}, or
+     * when stopping. True when it read something (look again at once).
      */
-    private Step step(boolean stopping) {
-        inFlight.collect(config.sendTimeout());
-        if (inFlight.failure() != null) {
-            recover();
-        }
-        int room = config.batchSize() * BATCHES_OUT - inFlight.size();
+    private boolean round(boolean stopping) {
+        int room = config.batchSize() * BATCHES_PER_TRANSACTION - publication.inTransaction().size();
         int limit = Math.min(config.batchSize(), room);
-        int read = 0;
+        List<PendingEvent> fresh = new ArrayList<>();
         if (limit > 0) {
-            List<PendingEvent> fresh = new ArrayList<>();
-            for (Row row : pool.preparedQuery(PENDING).execute(Tuple.of(limit, inFlight.seqs())).await().atMost(CONNECT_TIMEOUT)) {
+            for (Row row : pool.preparedQuery(PENDING).execute(Tuple.of(limit, publication.seqs())).await().atMost(CONNECT_TIMEOUT)) {
                 fresh.add(PendingEvent.of(row));
             }
-            inFlight.send(fresh);
-            read = fresh.size();
+            try {
+                publication.send(fresh);
+            } catch (RuntimeException e) {
+                throw new BrokerFailure("events not sent", e);
+            }
         }
-        boolean nothingOut = !inFlight.awaitingAcknowledgements();
-        if (inFlight.awaitingMark() >= MARK_AT_ONCE || System.nanoTime() - lastMarkNanos >= MARK_SPACING.toNanos()
-                || nothingOut && (read == 0 || stopping)) {
-            mark();
+        boolean more = limit > 0 && fresh.size() == limit;
+        List<PendingEvent> open = publication.inTransaction();
+        metrics.oldestUnpublished(!open.isEmpty() ? open.get(0).occurredAt() : null, clock.instant());
+        if (!open.isEmpty() && (!more || stopping || room - fresh.size() <= 0 || publication.age().compareTo(config.commitInterval()) >= 0)) {
+            commit();
         }
-        if (System.nanoTime() - lastGaugeNanos >= 1_000_000_000L || inFlight.size() == 0) {
-            lastGaugeNanos = System.nanoTime();
-            metrics.oldestUnpublished(inFlight.oldest(), clock.instant());
-        }
-        if (limit > 0 && read == limit) {
-            return Step.BUSY;
-        }
-        return inFlight.size() == 0 && read == 0 ? Step.IDLE : Step.WAITING;
+        return !fresh.isEmpty();
     }
 
-    /**
-     * After a failure: waits (at most the send timeout) for the answers of what is still out, marks
-     * what was acknowledged, and forgets the rest, which the next read finds again in the table.
-     */
-    private void recover() {
-        Throwable failure = inFlight.failure();
-        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
-        while (inFlight.awaitingAcknowledgements() && System.nanoTime() < deadline && !stopRequested) {
-            pause(Duration.ofMillis(100));
-            inFlight.collect(config.sendTimeout());
-        }
-        mark();
-        int forgotten = inFlight.reset();
-        throw new IllegalStateException(forgotten + " events sent were not acknowledged", failure);
-    }
-
-    /** Out of the lead (or stopping): what the broker acknowledged is marked, the rest is left to the next relay. */
-    private void letGo() {
-        if (inFlight.size() == 0) {
-            return;
-        }
-        inFlight.collect(config.sendTimeout());
+    /** Commits the open transaction, then marks its events published as of the commit. */
+    private void commit() {
+        List<PendingEvent> published;
         try {
-            mark();
+            published = publication.commit();
         } catch (RuntimeException e) {
-            LOG.debugf("relay %s: acknowledged events not marked (they go out again): %s", name, describe(e));
+            throw new BrokerFailure("the transaction was not committed", e);
         }
-        inFlight.reset();
-    }
-
-    private void mark() {
-        List<EventsInFlight.Acknowledged> acknowledged = inFlight.toMark();
-        lastMarkNanos = System.nanoTime();
-        if (acknowledged.isEmpty()) {
+        Instant at = clock.instant();
+        brokerPath.published();
+        if (published.isEmpty()) {
             return;
         }
-        Long[] seqs = new Long[acknowledged.size()];
-        OffsetDateTime[] at = new OffsetDateTime[acknowledged.size()];
-        for (int i = 0; i < seqs.length; i++) {
-            seqs[i] = acknowledged.get(i).event().seq();
-            at[i] = acknowledged.get(i).at().atOffset(ZoneOffset.UTC);
-        }
-        pool.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(seqs, at)).await().atMost(CONNECT_TIMEOUT);
-        acknowledged.forEach(event -> metrics.published(event.event(), event.at()));
-        inFlight.marked(acknowledged);
+        Long[] seqs = published.stream().map(PendingEvent::seq).toArray(Long[]::new);
+        // a mark that fails leaves the rows to the next read: published again, duplicates that consumers drop by ce_id
+        pool.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(seqs, at.atOffset(ZoneOffset.UTC))).await().atMost(CONNECT_TIMEOUT);
+        published.forEach(event -> metrics.published(event, at));
+        metrics.oldestUnpublished(null, at);
     }
 
-    /** True while this relay holds the lock; tries to take it otherwise. */
+    /** True while this relay holds the lock and has its publication; tries to get both otherwise. */
     private boolean lead() {
-        if (leadership != null) {
-            return true;
+        if (leadership == null && publication != null) {
+            closePublication(); // the lock went with its connection: whatever is open is not ours to commit
+        }
+        if (leadership == null && !takeLock()) {
+            return false;
+        }
+        if (publication == null) {
+            try {
+                publication = publisher.open(name);
+            } catch (RuntimeException e) {
+                throw new BrokerFailure("no publication could be opened", e);
+            }
+            // fenced the relay before us; the lock must still be ours, or a relay that has it would be fenced by us
+            if (!checkLock()) {
+                closePublication();
+                return false;
+            }
+            LOG.infof("relay %s publishes the recorded events now", name);
+        }
+        return true;
+    }
+
+    private boolean takeLock() {
+        if (brokerPath.stayOut()) {
+            if (!publisher.brokerAnswers(BROKER_PROBE)) {
+                return false;
+            }
+            LOG.infof("relay %s reaches a broker again: it may lead again", name);
+            brokerPath.answered();
         }
         PgConnection connection = PgConnection.connect(vertx, connectOptions).await().atMost(CONNECT_TIMEOUT);
         boolean locked;
@@ -287,6 +310,7 @@ public final class RelayLoop {
             locked = connection.preparedQuery("select pg_try_advisory_lock($1)").execute(Tuple.of(LEADER_LOCK))
                     .await().atMost(CONNECT_TIMEOUT).iterator().next().getBoolean(0);
             if (locked) {
+                connection.query(lockProbes()).execute().await().atMost(CONNECT_TIMEOUT);
                 connection.notificationHandler(notification -> wakeUp.release());
                 connection.query("listen outbox").execute().await().atMost(CONNECT_TIMEOUT);
             }
@@ -300,9 +324,23 @@ public final class RelayLoop {
         }
         connection.closeHandler(() -> lost(connection));
         leadership = connection;
+        brokerPath.newLead();
         metrics.leader(true);
-        LOG.infof("relay %s publishes the recorded events now", name);
+        nextLockCheck = clock.instant().plus(config.leaderRetry());
         return true;
+    }
+
+    /**
+     * The server's side of the lock's connection probes the relay: when the relay's replica stops
+     * answering (it died with its machine, or the network between them is cut), PostgreSQL ends the
+     * session, which frees the lock for another replica, within the lock timeout.
+     */
+    private String lockProbes() {
+        long seconds = Math.max(3, config.lockTimeout().toSeconds());
+        long idle = Math.max(1, seconds / 3);
+        long interval = Math.max(1, seconds / 6);
+        return "set tcp_keepalives_idle = " + idle + "; set tcp_keepalives_interval = " + interval + "; set tcp_keepalives_count = 3; "
+                + "set tcp_user_timeout = " + seconds * 1000;
     }
 
     private void lost(PgConnection connection) {
@@ -317,6 +355,7 @@ public final class RelayLoop {
     }
 
     private void resign() {
+        closePublication();
         PgConnection connection = leadership;
         if (connection != null) {
             leadership = null;
@@ -325,20 +364,50 @@ public final class RelayLoop {
         }
     }
 
-    /** What the lead does when idle: check its lock connection is alive, and delete old published events. */
-    private void housekeeping() {
-        Instant now = clock.instant();
-        PgConnection connection = leadership;
-        if (connection != null && now.isAfter(nextLeadershipCheck)) {
-            nextLeadershipCheck = now.plus(config.leaderRetry());
+    private void closePublication() {
+        Publication open = publication;
+        publication = null;
+        if (open != null) {
+            int left = open.inTransaction().size();
+            if (left > 0) {
+                // whatever of it the broker already has is aborted: by the next publication's initTransactions at the latest
+                LOG.infof("relay %s: %d events of its open transaction are left to the next leader, none published by this one", name, left);
+            }
             try {
-                connection.query("select 1").execute().await().atMost(CONNECT_TIMEOUT);
+                open.close();
             } catch (RuntimeException e) {
-                LOG.warnf("relay %s: its lock connection does not answer, giving up the lead: %s", name, describe(e));
-                resign();
+                LOG.debugf("relay %s: producer not closed cleanly: %s", name, describe(e));
             }
         }
-        if (now.isAfter(nextCleanup)) {
+    }
+
+    private void checkLockWhenDue() {
+        if (leadership != null && clock.instant().isAfter(nextLockCheck)) {
+            checkLock();
+        }
+    }
+
+    /** True when the lock's connection answers; gives up the lead when it does not. */
+    private boolean checkLock() {
+        PgConnection connection = leadership;
+        if (connection == null) {
+            return false;
+        }
+        nextLockCheck = clock.instant().plus(config.leaderRetry());
+        try {
+            connection.query("select 1").execute().await().atMost(min(CONNECT_TIMEOUT, config.lockTimeout()));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf("relay %s: its lock connection does not answer, giving up the lead: %s", name, describe(e));
+            resign();
+            return false;
+        }
+    }
+
+    /** What the lead does when idle: delete old published events. */
+    private void housekeeping() {
+        Instant now = clock.instant();
+        if (leadership != null && now.isAfter(nextCleanup)) {
             nextCleanup = now.plus(CLEANUP_INTERVAL);
             Tuple before = Tuple.of(now.minus(config.retention()).atOffset(ZoneOffset.UTC));
             int deleted;
@@ -356,6 +425,10 @@ public final class RelayLoop {
             Thread.currentThread().interrupt();
             stopRequested = true;
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String describe(Throwable e) {

@@ -14,13 +14,14 @@ import java.util.function.Predicate;
  * The rules of taking a partition over live here, free of Kafka, so they are unit-tested alone:
  *
  * <ul>
- * <li>on assignment the partition is replayed from its beginning up to its end at that moment,
- * without acting, only learning each session's last command;</li>
+ * <li>on assignment the partition is replayed from its beginning up to its end at that moment (its
+ * last stable offset: committed records only), without acting, only learning each session's last
+ * command;</li>
  * <li>a stopped session stays stopped: a start that comes after its stop (a duplicate, a retry)
  * is ignored, during the replay and live;</li>
  * <li>a settled session (its tombstone, {@code SessionSettled}: it reached a terminal worker state)
  * is forgotten, during the replay and live, and a start of it that comes later is ignored too
- * ({@link SettledSessions}). Compaction removes a settled session's commands and, after the topic's
+ * ({@link RecentIds}). Compaction removes a settled session's commands and, after the topic's
  * {@code delete.retention.ms}, its tombstone: the replay reads the sessions that may still run, not
  * the partition's whole history;</li>
  * <li>once caught up, every session whose last command is a start and that has not expired is
@@ -42,13 +43,13 @@ final class OwnedPartition {
     private final long end;
     private boolean caughtUp;
     private final Map<String, SessionCommand> latest = new HashMap<>();
-    private final SettledSessions settled;
+    private final RecentIds settled;
 
     /**
      * A partition whose records end before {@code end}, the offset of its end when it was assigned;
      * {@code settled} is the worker's memory of settled sessions, shared by its partitions.
      */
-    OwnedPartition(long end, boolean empty, SettledSessions settled) {
+    OwnedPartition(long end, boolean empty, RecentIds settled) {
         this.end = end;
         this.caughtUp = empty;
         this.settled = settled;
@@ -58,9 +59,13 @@ final class OwnedPartition {
         return caughtUp;
     }
 
-    /** True when the record at {@code offset} was the last of the replay: the partition is caught up now. */
-    boolean replayedUpTo(long offset) {
-        if (!caughtUp && offset + 1 >= end) {
+    /**
+     * True when the replay has just ended: the consumer's position (or a record's offset) reached the
+     * end the partition had at its assignment. Positions, not the last record's offset: a
+     * read_committed consumer never sees a transaction's commit marker, which may be the last offset.
+     */
+    boolean reached(long position) {
+        if (!caughtUp && position >= end) {
             caughtUp = true;
             return true;
         }

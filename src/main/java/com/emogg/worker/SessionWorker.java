@@ -8,9 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,7 +54,16 @@ import io.opentelemetry.context.Scope;
  * a worker that takes over after a rebalance or a crash resumes exactly what should run, with no
  * state other than Kafka's. A settled session's tombstone (a record without a value, written once
  * it reached a terminal worker state) makes the worker forget it; compaction then removes its
- * records, so the catch-up reads what may still run rather than all history.
+ * records, so the catch-up reads what may still run rather than all history. It reads committed
+ * records only ({@code isolation.level=read_committed}): the relay publishes in transactions, and
+ * what a fenced relay left behind is aborted.
+ *
+ * <p><b>Cut off from the group.</b> A worker that has not reached its group's coordinator for
+ * {@link GroupContact#letGoAfter()} stops its sessions (without a report) before the coordinator can
+ * give its partitions to another worker, so no session runs on two workers; it asks to rejoin, and
+ * once a rebalance confirms which partitions are still its own, it catches them up again and resumes
+ * what should run. (Kafka itself tells a member it lost its partitions only once it reaches the
+ * coordinator again, long after another worker took them.)
  *
  * <p><b>Why a plain consumer</b> rather than a Reactive Messaging {@code @Incoming} channel: the
  * catch-up needs the partition's end offset at assignment and a rewind of each newly assigned
@@ -65,6 +80,8 @@ public final class SessionWorker {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(5);
     private static final int REMEMBERED_EVENTS = 100_000;
+    private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration POSITION_TIMEOUT = Duration.ofMillis(100);
 
     private final WorkerIdentity identity;
     private final String workerId;
@@ -79,13 +96,25 @@ public final class SessionWorker {
     private final Tracer tracer;
 
     private final Map<TopicPartition, OwnedPartition> owned = new HashMap<>();
+    /** Assigned, paused until their catch-up can start (their end offsets known). */
+    private final Set<TopicPartition> pending = new LinkedHashSet<>();
+    /** Assigned as far as this worker knows, their sessions stopped for want of the coordinator, until a rebalance confirms them. */
+    private final Set<TopicPartition> suspended = new LinkedHashSet<>();
+    private final GroupContact contact;
     private final RunningSessions running;
-    private final SeenCommands seen = new SeenCommands(REMEMBERED_EVENTS);
-    private final SettledSessions settled = new SettledSessions(REMEMBERED_EVENTS);
+    /** The commands acted on, so a duplicate is ignored. */
+    private final RecentIds seenCommands = new RecentIds(REMEMBERED_EVENTS);
+    /** The sessions whose tombstone was read, shared by the partitions. */
+    private final RecentIds settledSessions = new RecentIds(REMEMBERED_EVENTS);
 
+    /** When the last question the group's coordinator answered was asked (System.nanoTime), and whether one is out. */
+    private volatile long answeredAskedAt = System.nanoTime();
+    private volatile boolean asking;
+    private long lastAsked = System.nanoTime();
     private volatile boolean stopRequested;
     private volatile boolean healthy;
     private volatile KafkaConsumer<String, String> consumer;
+    private volatile Admin coordinator;
     private Thread thread;
     private Gauge info;
     private Instant nextCommit = Instant.EPOCH;
@@ -105,6 +134,7 @@ public final class SessionWorker {
         this.clock = clock;
         this.registry = registry;
         this.tracer = tracer;
+        this.contact = GroupContact.of(kafka);
     }
 
     public String id() {
@@ -175,10 +205,14 @@ public final class SessionWorker {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // the relay publishes in transactions: only what committed is a command
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // notice a topic created after start (on a fresh cluster) in seconds, not 5 minutes
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
-        try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> kafkaConsumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+                Admin coordinator = Admin.create(adminSettings())) {
             consumer = kafkaConsumer;
+            this.coordinator = coordinator;
             kafkaConsumer.subscribe(List.of(topic), new Ownership(kafkaConsumer));
             LOG.infof("worker %s follows %s in group %s", identity, topic, group);
             while (!stopRequested) {
@@ -194,8 +228,11 @@ public final class SessionWorker {
         } finally {
             healthy = false;
             consumer = null;
+            coordinator = null;
             running.stopAll();
             owned.clear();
+            pending.clear();
+            suspended.clear();
             LOG.infof("worker %s stopped; its sessions go to the next owner", workerId);
         }
     }
@@ -221,11 +258,14 @@ public final class SessionWorker {
                 deadLetters.send(record, e.getMessage());
             }
         }
+        if (log.reached(record.offset())) {
+            resume(log, partition); // past the end the partition had at assignment: what follows is live
+        }
         if (command != null) {
             if (!log.caughtUp()) {
                 remember(command);
                 log.replayed(command);
-            } else if (command.eventId() != null && seen.contains(command.eventId())) {
+            } else if (command.eventId() != null && seenCommands.contains(command.eventId())) {
                 registry.counter("emogg.worker.duplicate.commands").increment();
             } else {
                 // the trace of the request that caused the command goes on through the work and its reports
@@ -238,9 +278,6 @@ public final class SessionWorker {
                     span.end();
                 }
             }
-        }
-        if (log.replayedUpTo(record.offset())) {
-            resume(log, partition);
         }
     }
 
@@ -274,18 +311,87 @@ public final class SessionWorker {
     /** A tombstone written without headers has no event id: it is never taken for a duplicate. */
     private void remember(SessionCommand command) {
         if (command.eventId() != null) {
-            seen.add(command.eventId());
+            seenCommands.add(command.eventId());
         }
     }
 
     private void afterPoll(KafkaConsumer<String, String> kafkaConsumer) {
         Instant now = clock.instant();
+        double silence = lastHeartbeatSecondsAgo(kafkaConsumer);
+        askCoordinator();
+        Duration sinceAnswered = Duration.ofNanos(System.nanoTime() - answeredAskedAt);
+        if ((!owned.isEmpty() || !pending.isEmpty()) && contact.lost(sinceAnswered)) {
+            suspend(kafkaConsumer, sinceAnswered);
+        }
+        prepare(kafkaConsumer);
+        for (Map.Entry<TopicPartition, OwnedPartition> log : owned.entrySet()) {
+            if (!log.getValue().caughtUp() && log.getValue().reached(position(kafkaConsumer, log.getKey()))) {
+                resume(log.getValue(), log.getKey());
+            }
+        }
         running.tick(now);
         if (!now.isBefore(nextCommit)) {
             nextCommit = now.plus(COMMIT_INTERVAL);
             commitProgress(kafkaConsumer);
         }
-        healthy = groupHeartbeatFresh(kafkaConsumer);
+        healthy = silence >= 0 && silence < 30 && suspended.isEmpty();
+    }
+
+    /**
+     * Stops the sessions of every partition this worker holds, before the coordinator gives them to
+     * another worker, and asks to rejoin; the rebalance that follows tells which are still its own.
+     */
+    private void suspend(KafkaConsumer<String, String> kafkaConsumer, Duration silence) {
+        List<TopicPartition> held = new ArrayList<>(owned.keySet());
+        held.addAll(pending);
+        int sessions = running.view().size();
+        running.release(held);
+        kafkaConsumer.pause(held);
+        owned.clear();
+        pending.clear();
+        suspended.addAll(held);
+        kafkaConsumer.enforceRebalance("no contact with the group coordinator");
+        LOG.warnf("worker %s has not reached its group coordinator for %d ms: it stopped its %d sessions before another worker may "
+                + "take them, and rejoins (%d partitions until a rebalance confirms them)", workerId, silence.toMillis(), sessions, held.size());
+    }
+
+    /**
+     * Starts the catch-up of newly assigned partitions: their end offsets (bounded waits: a worker
+     * cut off from the brokers must keep looping, to notice and stop its sessions), then a rewind.
+     */
+    private void prepare(KafkaConsumer<String, String> kafkaConsumer) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> partitions = new ArrayList<>(pending);
+        Map<TopicPartition, Long> ends;
+        Map<TopicPartition, Long> beginnings;
+        try {
+            ends = kafkaConsumer.endOffsets(partitions, OFFSETS_TIMEOUT);
+            beginnings = kafkaConsumer.beginningOffsets(partitions, OFFSETS_TIMEOUT);
+        } catch (KafkaException e) {
+            LOG.debugf("worker %s: offsets of %s not known yet: %s", workerId, partitions, e.getMessage());
+            return;
+        }
+        kafkaConsumer.seekToBeginning(partitions);
+        int empty = 0;
+        for (TopicPartition partition : partitions) {
+            long end = ends.getOrDefault(partition, 0L);
+            boolean nothingToReplay = end <= beginnings.getOrDefault(partition, 0L);
+            owned.put(partition, new OwnedPartition(end, nothingToReplay, settledSessions));
+            empty += nothingToReplay ? 1 : 0;
+        }
+        pending.clear();
+        kafkaConsumer.resume(partitions);
+        LOG.debugf("worker %s catches up %s (%d empty)", workerId, partitions, empty);
+    }
+
+    private static long position(KafkaConsumer<String, String> kafkaConsumer, TopicPartition partition) {
+        try {
+            return kafkaConsumer.position(partition, POSITION_TIMEOUT);
+        } catch (KafkaException e) {
+            return -1;
+        }
     }
 
     /** Commits where each caught-up partition is: not for recovery (catch-up rereads), but so consumer lag shows the backlog. */
@@ -305,14 +411,50 @@ public final class SessionWorker {
         }
     }
 
-    private static boolean groupHeartbeatFresh(KafkaConsumer<String, String> kafkaConsumer) {
+    /**
+     * Asks the coordinator for a description of the group, once per heartbeat interval, one question
+     * at a time: an answer proves the path to it works (see {@link GroupContact}).
+     */
+    private void askCoordinator() {
+        Admin admin = coordinator;
+        long now = System.nanoTime();
+        if (admin == null || asking || now - lastAsked < contact.askEvery().toNanos()) {
+            return;
+        }
+        asking = true;
+        lastAsked = now;
+        admin.describeConsumerGroups(List.of(group), new DescribeConsumerGroupsOptions().timeoutMs((int) contact.letGoAfter().toMillis()))
+                .all().whenComplete((groups, failure) -> {
+                    if (failure == null) {
+                        answeredAskedAt = Math.max(answeredAskedAt, now);
+                    }
+                    asking = false;
+                });
+    }
+
+    private Map<String, Object> adminSettings() {
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((key, value) -> {
+            if (key.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.") || key.startsWith("sasl.")
+                    || key.startsWith("ssl.")) {
+                settings.put(key, value);
+            }
+        });
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "emogg-worker-" + workerId + "-contact");
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) contact.letGoAfter().toMillis());
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) contact.letGoAfter().toMillis());
+        return settings;
+    }
+
+    /** Seconds since the consumer last sent a heartbeat to its group coordinator; negative before the first. */
+    private static double lastHeartbeatSecondsAgo(KafkaConsumer<String, String> kafkaConsumer) {
         for (Map.Entry<MetricName, ? extends Metric> metric : kafkaConsumer.metrics().entrySet()) {
             if ("last-heartbeat-seconds-ago".equals(metric.getKey().name())) {
                 Object value = metric.getValue().metricValue();
-                return value instanceof Number seconds && seconds.doubleValue() >= 0 && seconds.doubleValue() < 30;
+                return value instanceof Number seconds ? seconds.doubleValue() : -1;
             }
         }
-        return false;
+        return -1;
     }
 
     private static Map<String, String> headers(ConsumerRecord<String, String> record) {
@@ -323,7 +465,7 @@ public final class SessionWorker {
         return headers;
     }
 
-    /** Rewinds newly assigned partitions for the catch-up; hands revoked ones back without a report. */
+    /** Queues newly assigned partitions for their catch-up; hands revoked ones back without a report. */
     private final class Ownership implements ConsumerRebalanceListener {
 
         private final KafkaConsumer<String, String> kafkaConsumer;
@@ -332,24 +474,25 @@ public final class SessionWorker {
             this.kafkaConsumer = kafkaConsumer;
         }
 
+        /**
+         * Called at the end of every rebalance, with the partitions it added: those wait for their
+         * catch-up; the suspended ones still assigned (the rebalance confirmed them) catch up again.
+         */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            Map<TopicPartition, Long> ends = kafkaConsumer.endOffsets(partitions);
-            Map<TopicPartition, Long> beginnings = kafkaConsumer.beginningOffsets(partitions);
-            kafkaConsumer.seekToBeginning(partitions);
-            List<TopicPartition> empty = new ArrayList<>();
-            for (TopicPartition partition : partitions) {
-                long end = ends.getOrDefault(partition, 0L);
-                boolean nothingToReplay = end <= beginnings.getOrDefault(partition, 0L);
-                owned.put(partition, new OwnedPartition(end, nothingToReplay, settled));
-                if (nothingToReplay) {
-                    empty.add(partition);
+            pending.addAll(partitions);
+            Set<TopicPartition> assignment = kafkaConsumer.assignment();
+            for (TopicPartition partition : suspended) {
+                if (assignment.contains(partition)) {
+                    pending.add(partition);
                 }
             }
-            LOG.debugf("worker %s assigned %s (%d empty)", workerId, partitions, empty.size());
+            if (!suspended.isEmpty()) {
+                LOG.infof("worker %s is in its group again: it catches up %d partitions", workerId, pending.size());
+            }
+            suspended.clear();
+            kafkaConsumer.pause(pending);
+            LOG.debugf("worker %s assigned %s", workerId, partitions);
         }
 
         @Override
@@ -365,6 +508,8 @@ public final class SessionWorker {
         private void release(Collection<TopicPartition> partitions) {
             running.release(partitions);
             partitions.forEach(owned::remove);
+            pending.removeAll(partitions);
+            suspended.removeAll(partitions);
         }
     }
 }

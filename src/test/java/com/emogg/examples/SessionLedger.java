@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * An example consumer of {@code session-events}, written as another team would write it: a plain
  * Kafka consumer that knows nothing of our code or database, rebuilds every session's state from
- * the topic alone, and bills finished sessions by duration.
+ * the topic alone, and bills finished sessions by duration. It reads committed records only
+ * ({@code isolation.level=read_committed}), as every consumer of {@code session-events} must.
  *
  * <p>Run it against a running system:
  * {@code java -cp <test classpath> com.emogg.examples.SessionLedger localhost:19092 session-events}
@@ -55,6 +56,9 @@ public final class SessionLedger implements AutoCloseable {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // required (docs/asyncapi.yaml): the relay publishes in Kafka transactions, and a relay that lost its lead has its
+        // open transaction aborted; Kafka's default, read_uncommitted, would see those records too, even after newer ones
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         consumer.subscribe(List.of(topic));
     }

@@ -60,6 +60,8 @@ class SessionCommandsRelayTest {
     @Inject
     OutboxRelay relays;
 
+    @Inject
+    EventPublisher publisher;
 
     @Inject
     MeterRegistry registry;
@@ -299,6 +301,38 @@ class SessionCommandsRelayTest {
         assertEquals(20, stops);
         assertEquals(20L, Database.row(pool, "select count(*) from outbox where type = 'SessionStopRequested' and session_id = any($1)",
                 (Object) ids.toArray(String[]::new)).getLong(0));
+    }
+
+    @Test
+    void aRelayFencedByTheNextLeaderPublishesNothingOfWhatItHadOnItsWay() throws Exception {
+        String session = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        PendingEvent stale = new PendingEvent(-1, java.util.UUID.randomUUID(), session, EventStream.COMMANDS, SessionStopRequested.TYPE,
+                "{\"fenced\":true}", Instant.now(), null);
+        PendingEvent fresh = new PendingEvent(-2, java.util.UUID.randomUUID(), session, EventStream.COMMANDS, SessionStopRequested.TYPE,
+                "{\"fenced\":false}", Instant.now(), null);
+        RelayLoop main = relays.current().orElseThrow();
+        main.stop(Duration.ZERO);
+        try (Publication old = publisher.open("old")) {
+            old.send(List.of(stale));
+            // the broker wrote it in the old leader's open transaction: a send on its way when that leader lost its lock
+            old.awaitWritten(Duration.ofSeconds(20));
+            try (Publication next = publisher.open("next")) {
+                RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, old::commit);
+                assertTrue(Publication.fenced(refused), "the old leader is fenced: " + refused);
+                next.send(List.of(fresh));
+                next.commit();
+            }
+        } finally {
+            main.start();
+        }
+        await().atMost(PUBLISHED).until(() -> !commands.of(session).isEmpty());
+        // a marker published after both proves the reader got past them
+        TestUser user = newUser();
+        String marker = user.createSession("marker");
+        stop(user, marker);
+        awaitStopped(marker);
+        assertEquals(List.of(fresh.id().toString()), commands.of(session).stream().map(Received::id).toList(),
+                "only the next leader's event is ever seen by a consumer reading committed records");
     }
 
     private double failures() {

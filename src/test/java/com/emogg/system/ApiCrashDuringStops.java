@@ -50,9 +50,12 @@ final class ApiCrashDuringStops implements Fault {
         Sleep.millis(500 + run.random.nextInt(1500));
         Cluster.parallel(victims, AppProcess::restart);
         record.note("both restarted; api down %s; %d events were waiting in the outbox at the kill", Log.since(down), unpublished);
+        record.figure("events delayed", unpublished + " waiting in the outbox at the kill");
+        record.figure("sessions moved", "0");
         burst.await();
         if (run.awaitOutboxDrained(Duration.ofSeconds(60))) {
             record.note("the restarted relays published every recorded event (%s after the first kill)", Log.since(down));
+            record.figure("recovered", "every recorded event published " + Log.since(down) + " after the first kill");
         } else {
             run.violation(id(), "the outbox still has %d unpublished events 60 s after the api replicas restarted", run.db.unpublished());
         }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,7 @@ final class AppProcess {
 
     final String name;
     final String role;
+    final Network.Host host;
     final int port;
     private final Path jar;
     private final Path projectDir;
@@ -53,10 +53,11 @@ final class AppProcess {
     /** Set from the moment a (re)start is decided until the process is ready, so nobody starts it twice. */
     private volatile boolean starting;
 
-    AppProcess(String name, String role, Path jar, Path runDir, Path projectDir, PostgresServer postgres, KafkaBroker kafka,
-            ChildProcesses children, String runName) {
+    AppProcess(String name, String role, Network.Host host, Path jar, Path runDir, Path projectDir, PostgresServer postgres,
+            KafkaCluster kafka, ChildProcesses children, String runName) {
         this.name = name;
         this.role = role;
+        this.host = host;
         this.port = Ports.free();
         this.jar = jar;
         this.projectDir = projectDir;
@@ -66,13 +67,14 @@ final class AppProcess {
         Map<String, String> env = new LinkedHashMap<>();
         if (!"worker".equals(role)) {
             // as deploy/ does it: a worker gets no database and no admin token
-            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl());
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
+            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrlForApps());
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrlForApps());
             env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
             env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
             env.put("EMOGG_ADMIN_TOKEN", ADMIN_TOKEN);
         }
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap());
+        env.put("EMOGG_TOPICS_REPLICATION_FACTOR", Integer.toString(kafka.brokers.size()));
         env.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
         env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         // the api's consumer commits what it applied every second rather than 5: the test reads its progress from the group's offsets
@@ -92,6 +94,15 @@ final class AppProcess {
         env.put("EMOGG_RELAY_POLL_INTERVAL", "PT0.2S");
         env.put("EMOGG_RELAY_LEADER_RETRY", "PT1S");
         env.put("EMOGG_RELAY_BACKOFF_MAX", "PT2S");
+        // a leader cut off from the broker steps down 10 s after its first attempt that failed, each attempt failing within 8 s;
+        // one cut off from PostgreSQL loses its lock within 6 s; a query that hears nothing for 5 s fails (a 503)
+        env.put("EMOGG_RELAY_SEND_TIMEOUT", "PT8S");
+        env.put("EMOGG_RELAY_LEAD_WITHOUT_BROKER", "PT10S");
+        env.put("EMOGG_RELAY_LOCK_TIMEOUT", "PT6S");
+        env.put("EMOGG_DATABASE_READ_TIMEOUT", "PT5S");
+        env.put("EMOGG_HTTP_REQUEST_DEADLINE", "PT9S");
+        // the test's stream server is on the loopback, or on the root's address of the test hosts
+        env.put("EMOGG_WORKER_ALLOWED_NETWORKS", "127.0.0.0/8,10.213.0.0/16");
         this.environment = env;
     }
 
@@ -116,7 +127,7 @@ final class AppProcess {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://" + host.address() + ":" + port + path);
     }
 
     /** Launches the process and waits until it is ready: the api's readiness (its database), a worker's liveness. */
@@ -141,7 +152,7 @@ final class AppProcess {
 
     private void launchAndAwaitReady() {
         long launched = System.nanoTime();
-        List<String> command = new ArrayList<>(List.of(TestClasspath.javaBinary(), "-Xmx384m", "-D" + marker, "-jar", jar.toString()));
+        List<String> command = host.command(List.of(TestClasspath.javaBinary(), "-Xmx384m", "-D" + marker, "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (bare) {
@@ -239,6 +250,21 @@ final class AppProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Double.NaN;
+        }
+    }
+
+    /** The sessions a worker runs now (its readiness check's data), or -1 when it does not answer. */
+    int runningSessions() {
+        try {
+            String body = http.send(HttpRequest.newBuilder(uri("/q/health/ready")).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher sessions = java.util.regex.Pattern.compile("\"sessions\"\\s*:\\s*(\\d+)").matcher(body);
+            return sessions.find() ? Integer.parseInt(sessions.group(1)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

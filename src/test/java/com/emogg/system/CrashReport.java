@@ -55,6 +55,13 @@ final class CrashReport {
                     .append(Log.seconds(Duration.between(result.started, fault.started))).append(" | ").append(Log.seconds(fault.duration()))
                     .append(" | ").append(String.join("; ", fault.details).replace("|", "/")).append(" |\n");
         }
+        md.append("\n### What each fault cost and let happen\n\n| fault | recovered | events delayed | sessions moved | work during and after |\n|---|---|---|---|---|\n");
+        for (FaultRecord fault : result.faults) {
+            md.append("| ").append(fault.id).append(" | ").append(fault.figures.getOrDefault("recovered", "-")).append(" | ")
+                    .append(fault.figures.getOrDefault("events delayed", "-")).append(" | ")
+                    .append(fault.figures.getOrDefault("sessions moved", "-")).append(" | ")
+                    .append(result.verdict.work.getOrDefault(fault.id, "-")).append(" |\n");
+        }
         md.append('\n');
         for (String note : result.notes) {
             md.append("- ").append(note).append('\n');

@@ -5,12 +5,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.emogg.testing.Sleep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -129,6 +131,35 @@ final class DatabaseState {
             return progress == null ? -1 : progress[0];
         }
 
+        /** Outbox rows published (their transaction committed on the broker) within [from, to), or -1 while the database does not answer. */
+        long publishedBetween(Instant from, Instant to) {
+            try (Connection connection = postgres.connect();
+                    var statement = connection.prepareStatement("select count(*) from outbox where published_at >= ? and published_at < ?")) {
+                statement.setTimestamp(1, Timestamp.from(from));
+                statement.setTimestamp(2, Timestamp.from(to));
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return row.getLong(1);
+                }
+            } catch (SQLException e) {
+                return -1;
+            }
+        }
+
+        /** When the first event published after {@code after} was, or null (none yet, or the database does not answer). */
+        Instant firstPublishedAfter(Instant after) {
+            try (Connection connection = postgres.connect();
+                    var statement = connection.prepareStatement("select min(published_at) from outbox where published_at > ?")) {
+                statement.setTimestamp(1, Timestamp.from(after));
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return instant(row.getTimestamp(1));
+                }
+            } catch (SQLException e) {
+                return null;
+            }
+        }
+
         /** id -> {state, worker_state, worker_id} of the given sessions. */
         Map<String, String[]> sessions(List<String> ids) {
             Map<String, String[]> found = new LinkedHashMap<>();
@@ -144,6 +175,21 @@ final class DatabaseState {
                 throw new IllegalStateException("cannot read sessions", e);
             }
             return found;
+        }
+
+        /** {@link #sessions(List)}, tried again for up to {@code patience} while PostgreSQL does not answer. */
+        Map<String, String[]> sessions(List<String> ids, Duration patience) {
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (true) {
+                try {
+                    return sessions(ids);
+                } catch (IllegalStateException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Sleep.millis(500);
+                }
+            }
         }
 
         /** The active sessions and their users, for the final sweep. */

@@ -21,4 +21,9 @@ interface Fault {
     default boolean needsSettledReports() {
         return false;
     }
+
+    /** True for a fault that cuts the network ({@link Network}): skipped, and said so, where partitions cannot be made. */
+    default boolean needsPartitions() {
+        return false;
+    }
 }

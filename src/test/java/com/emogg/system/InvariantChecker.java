@@ -61,6 +61,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <li><b>C</b> every 201 to a create is a session in the database (no acknowledged create is lost).</li>
  * <li><b>D</b> every poison record the test wrote is on its topic's dead-letter topic.</li>
  * <li><b>Q</b> the run quiesced within its bound (the wait's own verdict, reported by the runner).</li>
+ * <li><b>L</b> no session is declared {@code lost} unless a fault made its worker unreachable (killed,
+ * cut off) for at least the shortest deadline that ends in {@code lost}, and it was declared so during
+ * that window or within a heartbeat deadline after it. (A stop that never reached a worker, a worker
+ * that went quiet for no reason, the api's own outages: all violations.)</li>
+ * <li><b>X</b> no valid request gets an unexpected 4xx: every request of the clients is valid (their
+ * own sessions, valid tokens, well-formed bodies, no rate limit), so the only 4xx allowed is a stop's
+ * 400 "not active" for a session that was finished by the time of the answer.</li>
+ * <li><b>W</b> each fault let work happen: during its window and in the minute after it, some request
+ * was answered 2xx and some event was published.</li>
+ * <li><b>O</b> each session's events reach {@code session-commands} and {@code session-events} in
+ * order: the first copies of its records follow the outbox's order, and its last record on the
+ * (compacted) {@code session-commands} is its last command: no copy of an older event arrives after
+ * a newer one, as the sends of a relay that lost its lead would without fencing.</li>
  * </ul>
  * Faults add their own on-the-spot checks (F1..F7).
  */
@@ -70,12 +83,17 @@ final class InvariantChecker {
     private static final Map<String, Integer> RANK = Map.of("pending", 0, "starting", 1, "working", 2, "stopping", 3, "stopped", 4,
             "failed", 4, "lost", 4);
     private static final long CLOCK_SLACK_MILLIS = 1000;
+    /** A session may be declared lost up to a heartbeat deadline (30 s) after its worker's window, plus the reconciler's period. */
+    private static final java.time.Duration LOST_GRACE = java.time.Duration.ofSeconds(45);
+    private static final java.time.Duration AFTER_A_FAULT = java.time.Duration.ofSeconds(60);
 
     /** What the checker found, and counts for the report. */
     static final class Verdict {
         final List<String> violations = new ArrayList<>();
         final Map<String, String> stats = new LinkedHashMap<>();
         final Map<String, Map<String, Integer>> recordsPerTopic = new LinkedHashMap<>();
+        /** Per fault: the work done during it and after it. */
+        final Map<String, String> work = new LinkedHashMap<>();
 
         void violation(String invariant, String format, Object... args) {
             if (violations.size() < 10_000) {
@@ -88,6 +106,8 @@ final class InvariantChecker {
     private final DatabaseState db;
     private final Map<String, List<KafkaRecord>> topics;
     private final List<Run.DeadLetterExpectation> deadLetters;
+    private final List<FaultRecord> faults;
+    private final java.time.Duration lostOnlyAfter;
     private final Verdict verdict = new Verdict();
 
     private final Map<String, DatabaseState.OutboxRow> outboxById = new HashMap<>();
@@ -99,12 +119,18 @@ final class InvariantChecker {
     private final Map<String, Set<String>> idsOnTopic = new HashMap<>();
     private final Map<String, List<Exchange>> exchangesBySession = new HashMap<>();
 
+    /**
+     * @param faults        what each fault did and when ({@link FaultRecord#unreachable} excuses lost sessions)
+     * @param lostOnlyAfter the shortest silence after which the api may declare a session lost
+     */
     InvariantChecker(List<Exchange> history, DatabaseState db, Map<String, List<KafkaRecord>> topics,
-            List<Run.DeadLetterExpectation> deadLetters) {
+            List<Run.DeadLetterExpectation> deadLetters, List<FaultRecord> faults, java.time.Duration lostOnlyAfter) {
         this.history = history;
         this.db = db;
         this.topics = topics;
         this.deadLetters = deadLetters;
+        this.faults = faults;
+        this.lostOnlyAfter = lostOnlyAfter;
     }
 
     Verdict check() {
@@ -117,6 +143,10 @@ final class InvariantChecker {
         checkTombstones();
         checkHttp();
         checkDeadLetters();
+        checkLost();
+        checkClientErrors();
+        checkWork();
+        checkOrder();
         stats();
         return verdict;
     }
@@ -384,6 +414,114 @@ final class InvariantChecker {
                     .anyMatch(record -> record.value() != null && record.value().contains(expected.marker()));
             if (!found) {
                 verdict.violation("D", "the poison record %s is not on %s", expected.marker(), expected.topic());
+            }
+        }
+    }
+
+    private void checkLost() {
+        for (KafkaRecord record : deduped.getOrDefault(Topics.EVENTS, List.of())) {
+            if (!"SessionWorkerStateChanged".equals(record.ceType())) {
+                continue;
+            }
+            JsonNode fact = body(record.value());
+            if (!"lost".equals(fact.path("workerState").asText())) {
+                continue;
+            }
+            java.time.Instant at;
+            try {
+                at = java.time.Instant.parse(fact.path("at").asText());
+            } catch (RuntimeException e) {
+                verdict.violation("L", "session %s was declared lost at an unreadable time %s", record.key(), fact.path("at"));
+                continue;
+            }
+            DatabaseState.SessionRow session = db.sessions.get(record.key());
+            String worker = session == null ? null : session.workerId();
+            boolean excused = worker != null && faults.stream().flatMap(fault -> fault.unreachable.stream())
+                    .anyMatch(window -> window.workerId().equals(worker)
+                            && java.time.Duration.between(window.from(), window.to()).compareTo(lostOnlyAfter) >= 0
+                            && !at.isBefore(window.from()) && !at.isAfter(window.to().plus(LOST_GRACE)));
+            if (!excused) {
+                verdict.violation("L", "session %s (worker %s) was declared lost at %s (from %s), and no fault had cut its worker off for %d s "
+                        + "then", record.key(), worker, at, fact.path("previousWorkerState").asText(), lostOnlyAfter.toSeconds());
+            }
+        }
+    }
+
+    private void checkClientErrors() {
+        for (Exchange exchange : history) {
+            if (exchange.status() < 400 || exchange.status() >= 500) {
+                continue;
+            }
+            DatabaseState.SessionRow session = exchange.sessionId() == null ? null : db.sessions.get(exchange.sessionId());
+            boolean finishedBefore = session != null && session.state().equals("finished") && session.finishedAt() != null
+                    && session.finishedAt().toEpochMilli() <= exchange.endMs() + CLOCK_SLACK_MILLIS;
+            boolean expected = exchange.op().equals("stop") && exchange.status() == 400 && finishedBefore
+                    && String.valueOf(exchange.error()).contains("not active");
+            if (!expected) {
+                verdict.violation("X", "%s #%d of %s on %s (%s) got %d \"%s\" on a valid request%s", exchange.op(), exchange.seq(),
+                        exchange.sessionId(), exchange.replica(), exchange.phase(), exchange.status(), exchange.error(),
+                        session == null ? "" : " (the session is " + session.state() + ", finished at " + session.finishedAt() + ")");
+            }
+        }
+    }
+
+    private void checkWork() {
+        for (FaultRecord fault : faults) {
+            if (fault.ended == null) {
+                continue;
+            }
+            long from = fault.started.toEpochMilli();
+            long to = fault.ended.toEpochMilli();
+            long after = to + AFTER_A_FAULT.toMillis();
+            long answeredDuring = history.stream().filter(e -> e.status() / 100 == 2 && e.startMs() >= from && e.endMs() <= to).count();
+            long answeredAfter = history.stream().filter(e -> e.status() / 100 == 2 && e.startMs() > to && e.startMs() <= after).count();
+            long publishedDuring = db.outbox.stream().filter(row -> row.publishedAt() != null && row.publishedAt().toEpochMilli() >= from
+                    && row.publishedAt().toEpochMilli() <= to).count();
+            long publishedAfter = db.outbox.stream().filter(row -> row.publishedAt() != null && row.publishedAt().toEpochMilli() > to
+                    && row.publishedAt().toEpochMilli() <= after).count();
+            if (answeredDuring == 0 || publishedDuring == 0) {
+                verdict.violation("W", "%s let no work happen during it: %d requests answered 2xx, %d events published", fault.id,
+                        answeredDuring, publishedDuring);
+            }
+            if (answeredAfter == 0 || publishedAfter == 0) {
+                verdict.violation("W", "%s: no work in the %d s after it: %d requests answered 2xx, %d events published", fault.id,
+                        AFTER_A_FAULT.toSeconds(), answeredAfter, publishedAfter);
+            }
+            verdict.work.put(fault.id, answeredDuring + " answered and " + publishedDuring + " published during, " + answeredAfter
+                    + " and " + publishedAfter + " in the minute after");
+        }
+    }
+
+    private void checkOrder() {
+        for (String topic : List.of(Topics.COMMANDS, Topics.EVENTS)) {
+            Map<String, Long> lastFirstCopy = new HashMap<>();
+            Map<String, DatabaseState.OutboxRow> lastRecord = new HashMap<>();
+            Map<String, Long> newest = new HashMap<>();
+            Set<String> seen = new HashSet<>();
+            for (KafkaRecord record : appRecords.getOrDefault(topic, List.of())) {
+                DatabaseState.OutboxRow row = record.ceId() == null ? null : outboxById.get(record.ceId());
+                if (row == null) {
+                    continue; // I2 reports it
+                }
+                String key = record.key() + "@" + record.partition();
+                lastRecord.put(key, row);
+                newest.merge(key, row.seq(), Math::max);
+                if (seen.add(record.ceId())) {
+                    Long before = lastFirstCopy.put(key, row.seq());
+                    if (before != null && before > row.seq()) {
+                        verdict.violation("O", "session %s on %s: %s (outbox seq %d) arrived after an event recorded later (seq %d)",
+                                record.key(), topic, row.type(), row.seq(), before);
+                    }
+                }
+            }
+            if (topic.equals(Topics.COMMANDS)) {
+                lastRecord.forEach((key, row) -> {
+                    if (row.seq() != newest.get(key)) {
+                        verdict.violation("O", "session %s: its last record on %s is %s (seq %d), a copy of an older event than its newest "
+                                + "(seq %d): compaction would keep the wrong command", row.sessionId(), topic, row.type(), row.seq(),
+                                newest.get(key));
+                    }
+                });
             }
         }
     }

@@ -3,6 +3,7 @@ package com.emogg.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ class InvariantCheckerTest {
         final DatabaseState db = new DatabaseState();
         final Map<String, List<KafkaRecord>> topics = new LinkedHashMap<>();
         final List<Run.DeadLetterExpectation> deadLetters = new ArrayList<>();
+        final List<FaultRecord> faults = new ArrayList<>();
         long seq;
 
         World() {
@@ -63,8 +65,24 @@ class InvariantCheckerTest {
                     status == 503 ? "2" : null, "load"));
         }
 
+        /** A fault from {@code from} to {@code to} seconds after T, during which the session was created and published. */
+        FaultRecord fault(String id, int from, int to) {
+            FaultRecord fault = new FaultRecord(id, "a fault", T.plusSeconds(from));
+            fault.ended = T.plusSeconds(to);
+            faults.add(fault);
+            return fault;
+        }
+
+        void lost(Instant at) {
+            db.sessions.put(SESSION, new DatabaseState.SessionRow(SESSION, USER, "finished", "lost", "w1", T, T.plusSeconds(5), 1));
+            db.outbox.removeIf(row -> row.payload() != null && row.payload().contains("\"stopped\""));
+            topics.get(Topics.EVENTS).removeIf(record -> record.value().contains("\"stopped\""));
+            row("events", "SessionWorkerStateChanged", "{\"workerState\":\"lost\",\"previousWorkerState\":\"stopping\",\"at\":\"" + at
+                    + "\"}");
+        }
+
         List<String> violations() {
-            return new InvariantChecker(history, db, topics, deadLetters).check().violations;
+            return new InvariantChecker(history, db, topics, deadLetters, faults, Duration.ofSeconds(15)).check().violations;
         }
     }
 
@@ -115,6 +133,66 @@ class InvariantCheckerTest {
         });
         caught("T", w -> w.db.sessions.put(SESSION, new DatabaseState.SessionRow(SESSION, USER, "finished", "stopping", "w1", T, T, 1)));
         caught("T", w -> w.record(Topics.COMMANDS, w.db.outbox.get(0).id(), "SessionStartRequested", null)); // a start without its body
+    }
+
+    @Test
+    void aSessionIsLostOnlyWhenAFaultCutItsWorkerOffPastTheDeadline() {
+        caught("L", w -> w.lost(T.plusSeconds(40))); // nothing cut w1 off: a stop that never reached a worker, say
+        caught("L", w -> {
+            w.lost(T.plusSeconds(40));
+            w.fault("F13", 20, 30).unreachable("w1", T.plusSeconds(20), T.plusSeconds(30)); // 10 s: shorter than the deadline
+        });
+        caught("L", w -> {
+            w.lost(T.plusSeconds(40));
+            w.fault("F13", 20, 40).unreachable("w2", T.plusSeconds(20), T.plusSeconds(40)); // another worker
+        });
+        World excused = new World();
+        excused.lost(T.plusSeconds(40));
+        excused.fault("F4", 0, 30).unreachable("w1", T.plusSeconds(20), T.plusSeconds(40));
+        assertTrue(excused.violations().stream().noneMatch(v -> v.startsWith("L:")), excused.violations().toString());
+    }
+
+    @Test
+    void aValidRequestGetsNoUnexpectedClientError() {
+        caught("X", w -> w.exchange("get", 404, T.plusSeconds(9).toEpochMilli(), T.plusSeconds(9).toEpochMilli(), null, null));
+        caught("X", w -> w.exchange("stop", 401, T.plusSeconds(9).toEpochMilli(), T.plusSeconds(9).toEpochMilli(), null, null));
+        // a 400 "not active" for a session that was still active when the answer came
+        caught("X", w -> w.history.add(new Exchange(99, "c", "stop", "api-1", USER, SESSION, T.toEpochMilli() + 100, T.toEpochMilli() + 200,
+                400, "The session is not active", null, null, null, "load")));
+        World world = new World();
+        world.history.add(new Exchange(99, "c", "stop", "api-1", USER, SESSION, T.plusSeconds(6).toEpochMilli(),
+                T.plusSeconds(6).toEpochMilli(), 400, "The session is not active", null, null, null, "load"));
+        assertEquals(List.of(), world.violations(), "a second stop after the first finished it");
+    }
+
+    @Test
+    void eachFaultLetsWorkHappenDuringAndAfterIt() {
+        caught("W", w -> w.fault("F9", 20, 30)); // nothing answered, nothing published during it, nor after
+        caught("W", w -> w.fault("F9", 4, 6)); // the stop answered and its events published during it, nothing after
+        World world = new World();
+        world.fault("F9", -1, 6); // the create, the stop and every publication within it
+        world.exchange("get", 200, T.plusSeconds(20).toEpochMilli(), T.plusSeconds(20).toEpochMilli(), "finished", "stopped");
+        DatabaseState.OutboxRow late = new DatabaseState.OutboxRow(++world.seq, UUID.randomUUID().toString(), SESSION, "events",
+                "SessionRenamed", "{}", T.plusSeconds(20), T.plusSeconds(20));
+        world.db.outbox.add(late);
+        world.record(late.topic(), late.id(), late.type(), late.payload());
+        assertTrue(world.violations().stream().noneMatch(v -> v.startsWith("W:")), world.violations().toString());
+    }
+
+    @Test
+    void aSessionsEventsArriveInOrderAndAnOldCopyNeverLast() {
+        // a copy of the start command after the stop: what a relay that lost its lead would send without fencing
+        caught("O", w -> {
+            KafkaRecord start = w.topics.get(Topics.COMMANDS).get(0);
+            w.topics.get(Topics.COMMANDS).add(new KafkaRecord(Topics.COMMANDS, 0, 9, SESSION, start.value(), start.headers()));
+        });
+        caught("O", w -> java.util.Collections.swap(w.topics.get(Topics.EVENTS), 1, 2)); // a session's facts out of order
+        World resent = new World();
+        List<KafkaRecord> commands = resent.topics.get(Topics.COMMANDS);
+        for (KafkaRecord first : List.copyOf(commands)) {
+            commands.add(new KafkaRecord(Topics.COMMANDS, 0, commands.size(), SESSION, first.value(), first.headers()));
+        }
+        assertEquals(List.of(), resent.violations(), "all again, in order (the tombstone last): a relay whose marks were lost");
     }
 
     @Test

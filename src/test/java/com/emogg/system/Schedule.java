@@ -15,11 +15,18 @@ final class Schedule {
     private Schedule() {
     }
 
-    static List<Fault> shuffled(Random random, List<String> selected) {
-        List<Fault> faults = new ArrayList<>(List.of(new ApiCrashDuringStops(), new BrokerOutage(), new PostgresRestart(),
-                new WorkerCrash(), new RelayFailover(), new PoisonAndDuplicates(), new ConcurrentStops(), new LongApiOutage()));
+    static List<Fault> all() {
+        return List.of(new ApiCrashDuringStops(), new BrokerOutage(), new PostgresRestart(), new WorkerCrash(), new RelayFailover(),
+                new PoisonAndDuplicates(), new ConcurrentStops(), new LongApiOutage(), new PartitionLeaderKill(), new BrokerIsolated(),
+                new RelayCutFromKafka(), new ApiCutFromPostgres(), new WorkerCutFromKafka(), new RelayFenced());
+    }
+
+    /** The selected faults in the seed's order; those that cut the network only when {@code partitions}. */
+    static List<Fault> shuffled(Random random, List<String> selected, boolean partitions) {
+        List<Fault> faults = new ArrayList<>(all());
         faults.removeIf(fault -> !selected.contains(fault.id()));
         Collections.shuffle(faults, random);
+        faults.removeIf(fault -> fault.needsPartitions() && !partitions);
         return faults;
     }
 }

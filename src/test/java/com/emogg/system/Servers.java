@@ -16,7 +16,7 @@ import com.emogg.testing.ChildProcesses;
 import com.emogg.testing.Folders;
 
 /**
- * A PostgreSQL server and a Kafka broker as processes of their own, and the packaged application's
+ * A PostgreSQL server and a one-node Kafka cluster as processes of their own, and the packaged application's
  * replicas against them: what a test of the application as production runs it needs.
  */
 final class Servers implements AutoCloseable {
@@ -27,7 +27,8 @@ final class Servers implements AutoCloseable {
     private final Path runDir;
     private final ChildProcesses children;
     private final PostgresServer postgres;
-    private final KafkaBroker kafka;
+    private final Network network = Network.loopback();
+    private final KafkaCluster kafka;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private Servers(String name) throws IOException {
@@ -39,8 +40,8 @@ final class Servers implements AutoCloseable {
         Folders.deleteRecursively(runDir);
         Files.createDirectories(runDir);
         this.children = new ChildProcesses(runDir.resolve("pids"), line -> Log.line("%s", line));
-        this.postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children);
-        this.kafka = new KafkaBroker(runDir, children, name);
+        this.postgres = new PostgresServer(runDir, runDir.resolve("pg-binaries"), children, network.root());
+        this.kafka = new KafkaCluster(network, runDir, children, name, 1);
     }
 
     /** Both servers started, in {@code target/<name>}. */
@@ -54,7 +55,7 @@ final class Servers implements AutoCloseable {
 
     /** A replica of the application in {@code role} (api or worker), not started. */
     AppProcess app(String processName, String role) {
-        return new AppProcess(processName, role, jar, runDir, project, postgres, kafka, children, name);
+        return new AppProcess(processName, role, network.host(processName), jar, runDir, project, postgres, kafka, children, name);
     }
 
     /** A request as a client sends it, with a bearer token and a JSON body when there is one. */

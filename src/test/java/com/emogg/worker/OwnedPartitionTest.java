@@ -35,7 +35,7 @@ class OwnedPartitionTest {
     }
 
     private static OwnedPartition partition(long end, boolean empty) {
-        return new OwnedPartition(end, empty, new SettledSessions(1000));
+        return new OwnedPartition(end, empty, new RecentIds(1000));
     }
 
     private static List<String> sessions(List<SessionCommand> commands) {
@@ -46,11 +46,11 @@ class OwnedPartitionTest {
     void theReplayEndsAtThePartitionsEndAsItWasAtAssignment() {
         OwnedPartition partition = partition(3, false);
         assertFalse(partition.caughtUp());
-        assertFalse(partition.replayedUpTo(0));
-        assertFalse(partition.replayedUpTo(1));
-        assertTrue(partition.replayedUpTo(2), "the record before the end ends the replay");
+        assertFalse(partition.reached(1));
+        assertFalse(partition.reached(2), "a commit marker may be the last offset: the position decides, not the last record");
+        assertTrue(partition.reached(3), "the position at the end ends the replay");
         assertTrue(partition.caughtUp());
-        assertFalse(partition.replayedUpTo(3), "only once");
+        assertFalse(partition.reached(4), "only once");
         assertTrue(partition(0, true).caughtUp(), "nothing to replay");
     }
 
@@ -117,7 +117,7 @@ class OwnedPartitionTest {
 
     @Test
     void liveATombstoneForgetsTheSessionAndALaterStartOfItIsIgnored() {
-        SettledSessions settled = new SettledSessions(1000);
+        RecentIds settled = new RecentIds(1000);
         OwnedPartition partition = new OwnedPartition(0, true, settled);
         assertEquals(OwnedPartition.Action.START, partition.live(start("s")));
         assertEquals(OwnedPartition.Action.STOP, partition.live(stop("s", NOW)));
@@ -131,8 +131,8 @@ class OwnedPartitionTest {
     }
 
     @Test
-    void theMemoryOfSettledSessionsIsBounded() {
-        SettledSessions settled = new SettledSessions(2);
+    void theMemoryOfRecentIdsIsBounded() {
+        RecentIds settled = new RecentIds(2);
         settled.add("a");
         settled.add("b");
         settled.add("c");

@@ -16,8 +16,13 @@ import io.vertx.sqlclient.PoolOptions;
 /**
  * The reactive pool as Quarkus configures it, plus bounded waits: while PostgreSQL is down or
  * restarting, a request fails within seconds (a 503 with Retry-After) instead of hanging on a
- * connection attempt or on a pool that has no connection to give. Prepared statements are kept per
- * connection ({@code quarkus.datasource.reactive.cache-prepared-statements}), long ones too.
+ * connection attempt or on a pool that has no connection to give. And when the network to it is cut
+ * (packets dropped, nothing refused), a pooled connection that hears nothing from the server for
+ * {@code EMOGG_DATABASE_READ_TIMEOUT} is closed: the query on it fails (a 503) rather than wait for
+ * the kernel's retransmissions (a quarter of an hour), and the pool opens fresh ones once the network
+ * is back. An idle pooled connection goes the same way, and is opened again when needed. Prepared
+ * statements are kept per connection ({@code quarkus.datasource.reactive.cache-prepared-statements}),
+ * long ones too.
  */
 @Singleton
 public class DatabasePool implements PgPoolCreator {
@@ -27,17 +32,22 @@ public class DatabasePool implements PgPoolCreator {
 
     private final Duration connectTimeout;
     private final Duration waitForConnection;
+    private final Duration readTimeout;
 
     public DatabasePool(@ConfigProperty(name = "emogg.database.connect-timeout", defaultValue = "PT2S") Duration connectTimeout,
-            @ConfigProperty(name = "emogg.database.wait-for-connection", defaultValue = "PT3S") Duration waitForConnection) {
+            @ConfigProperty(name = "emogg.database.wait-for-connection", defaultValue = "PT3S") Duration waitForConnection,
+            @ConfigProperty(name = "emogg.database.read-timeout", defaultValue = "PT30S") Duration readTimeout) {
         this.connectTimeout = connectTimeout;
         this.waitForConnection = waitForConnection;
+        this.readTimeout = readTimeout;
     }
 
     @Override
     public Pool create(Input input) {
         for (PgConnectOptions options : input.pgConnectOptionsList()) {
             options.setConnectTimeout((int) connectTimeout.toMillis());
+            options.setReadIdleTimeout((int) readTimeout.toMillis());
+            options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
             // the statements of a stop, a create and a rate-limit lease are 1.4 to 2.3 KB, over the client's 2 KB
             // default: cached too, so PostgreSQL plans them once per connection instead of at every execution
             options.setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);

@@ -18,7 +18,9 @@ public final class Unavailability {
 
     public static boolean databaseAway(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException || cause instanceof TimeoutException) {
+            // SocketException: the connection reset, as when PostgreSQL dies in the middle of a query (the crash matrix saw one 500)
+            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException || cause instanceof TimeoutException
+                    || cause instanceof java.net.SocketException) {
                 return true;
             }
             if (cause instanceof PgException pg && pg.getSqlState() != null
@@ -26,7 +28,7 @@ public final class Unavailability {
                 return true; // connection exceptions; admin shutdown, crash shutdown, cannot connect now
             }
             String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-            if (message.contains("connection refused") || message.contains("timeout")
+            if (message.contains("connection refused") || message.contains("connection reset") || message.contains("timeout")
                     && (message.contains("connection") || message.contains("acquire"))
                     || message.contains("pool closed") || message.contains("connection was closed")) {
                 return true;

@@ -60,6 +60,11 @@ public class ErrorMappers {
                 return api(api);
             }
         }
+        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("already been written")) {
+            // RequestDeadline answered first (a 503): the late answer has nowhere to go
+            LOG.debugf("an answer came after the request's deadline had answered it");
+            return respond(503, ErrorBody.of(503, "The service is temporarily unavailable, retry shortly"));
+        }
         if (Unavailability.databaseAway(e)) {
             LOG.warnf("the database is not available: %s", e.getClass().getSimpleName());
             return builder(503, ErrorBody.of(503, "The service is temporarily unavailable, retry shortly"))

@@ -57,7 +57,7 @@ public class KafkaTopics {
      * loses the partition and starts over when it gets one back), and takes seconds (README,
      * "Workers"); an hour is a wide margin, and keeps what a takeover rereads to the sessions settled
      * in the last hours. A start sent again after its tombstone went is ignored all the same by a
-     * worker that read the tombstone ({@code SettledSessions}), and relays send one again only right
+     * worker that read the tombstone (its memory of settled sessions), and relays send one again only right
      * after a failure, with its stop and tombstone behind it.</li>
      * </ul>
      */

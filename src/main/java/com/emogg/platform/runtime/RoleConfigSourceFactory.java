@@ -38,10 +38,8 @@ public final class RoleConfigSourceFactory implements ConfigSourceFactory {
         return List.of(new PropertiesConfigSource(Map.of(
                 // only the api has a database: a worker runs on Kafka alone (no pool, no Flyway)
                 "quarkus.datasource.active", api,
-                // the api applies the workers' reports, and publishes commands, facts and watermarks
+                // the api applies the workers' reports and writes watermarks (its relay has a producer of its own)
                 "mp.messaging.incoming.worker-states-in.enabled", api,
-                "mp.messaging.outgoing.session-commands.enabled", api,
-                "mp.messaging.outgoing.session-events.enabled", api,
                 "mp.messaging.outgoing.report-watermarks.enabled", api,
                 // the worker reports, and sets aside the commands it cannot read
                 "mp.messaging.outgoing.worker-states.enabled", worker,
