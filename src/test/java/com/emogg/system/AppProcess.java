@@ -89,8 +89,6 @@ final class AppProcess {
         env.put("EMOGG_RECONCILER_HEARTBEAT_DEADLINE", "PT30S");
         env.put("EMOGG_WORKER_HEARTBEAT_INTERVAL", "PT2S");
         env.put("EMOGG_WORKER_PROBE_INTERVAL", "PT1S");
-        // the packaged jar runs in prod mode, which refuses loopback streams; the matrix's streams are on loopback
-        env.put("EMOGG_WORKER_ALLOWED_NETWORKS", "127.0.0.0/8");
         env.put("EMOGG_RELAY_POLL_INTERVAL", "PT0.2S");
         env.put("EMOGG_RELAY_LEADER_RETRY", "PT1S");
         env.put("EMOGG_RELAY_BACKOFF_MAX", "PT2S");
@@ -101,7 +99,7 @@ final class AppProcess {
         env.put("EMOGG_RELAY_LOCK_TIMEOUT", "PT6S");
         env.put("EMOGG_DATABASE_READ_TIMEOUT", "PT5S");
         env.put("EMOGG_HTTP_REQUEST_DEADLINE", "PT9S");
-        // the test's stream server is on the loopback, or on the root's address of the test hosts
+        // prod mode refuses internal addresses; the test's stream server is on the loopback, or on the root's address of the test hosts
         env.put("EMOGG_WORKER_ALLOWED_NETWORKS", "127.0.0.0/8,10.213.0.0/16");
         this.environment = env;
     }
