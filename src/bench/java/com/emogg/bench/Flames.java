@@ -98,7 +98,7 @@ final class Flames {
     /** Where each part could be cut: the hint beside its figure in the report. */
     static final Map<String, String> CUTS = Map.ofEntries(
             Map.entry(WRITES, "one system call per PostgreSQL round trip and per HTTP response: fewer round trips per request "
-                    + "(no per-request rate-limit write, statements pipelined or merged) cut it"),
+                    + "(statements pipelined or merged) cut it"),
             Map.entry(READS, "the matching reads: shrink with the round trips"),
             Map.entry(HAND_OFFS, "threads woken or created per event: CompletableFuture's *Async on the common pool starts a new "
                     + "thread per task where the pool has one thread (2 cores); a dedicated executor avoids it"),
@@ -107,7 +107,7 @@ final class Flames {
             Map.entry(JIT, "compilation, mostly done before the measured window; an AOT cache with profiles (JDK 25) starts warmer"),
             Map.entry("context propagation (SmallRye)", "context captured and restored at every Uni/CompletionStage hop: fewer "
                     + "asynchronous hops on the hot path"),
-            Map.entry("application: rate limiter", "one durable upsert per request today (issue item 2 replaces it)"),
+            Map.entry("application: rate limiter", "points spent in memory; a lease from the shared bucket per half lease of requests"),
             Map.entry("application: authentication filter", "the token hash (SHA-256) and cache look-up per request"),
             Map.entry("JSON (Jackson)", "the response body's serialization"),
             Map.entry("PostgreSQL client (Vert.x)", "encoding, decoding and pooling per statement: fewer statements per request"));
