@@ -55,6 +55,15 @@ public class DatabasePool implements PgPoolCreator {
         PoolOptions pool = input.poolOptions()
                 .setConnectionTimeout((int) waitForConnection.toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        // The read timeout counts from the last byte read, idle time included: a connection handed out just before its
+        // idle time reached it would be closed under the statement just sent (a 503 for nothing). So the pool closes
+        // idle connections first, at half of it (never one in use), and the read timeout only ever ends a statement
+        // that waited that long for its answer.
+        long idle = readTimeout.toMillis() / 2;
+        long configured = pool.getIdleTimeoutUnit().toMillis(pool.getIdleTimeout());
+        pool.setIdleTimeout((int) Math.max(1, configured > 0 ? Math.min(configured, idle) : idle))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setPoolCleanerPeriod((int) Math.max(50, Math.min(1000, readTimeout.toMillis() / 10)));
         return PgBuilder.pool().with(pool).connectingTo(new java.util.ArrayList<io.vertx.sqlclient.SqlConnectOptions>(
                 input.pgConnectOptionsList())).using(input.vertx()).build();
     }
