@@ -96,6 +96,11 @@ class AsyncApiExamplesTest {
                 .when().post("/v1/sessions").then().statusCode(201).extract().path("_id");
         user.json().body(Map.of("name", "Hall camera")).when().patch("/v1/sessions/" + id).then().statusCode(200);
         await().atMost(SOON).until(() -> "working".equals(user.call().when().get("/v1/sessions/" + id).then().extract().path("meta.workerState")));
+        try (TopicRecords reports = new TopicRecords(bootstrap, reportsTopic)) {
+            // a working session gets a heartbeat a second; stopped at once it may have none, and its example nothing to hold
+            await("a heartbeat of the session").atMost(SOON)
+                    .until(() -> reports.of(id).stream().anyMatch(record -> WorkerHeartbeat.TYPE.equals(record.type())));
+        }
         user.call().when().post("/v1/sessions/" + id + "/stop").then().statusCode(200);
         await().atMost(SOON).until(() -> "stopped".equals(user.call().when().get("/v1/sessions/" + id).then().extract().path("meta.workerState")));
         user.call().when().delete("/v1/sessions/" + id).then().statusCode(204);
@@ -106,10 +111,11 @@ class AsyncApiExamplesTest {
                 TopicRecords reports = new TopicRecords(bootstrap, reportsTopic);
                 TopicRecords facts = new TopicRecords(bootstrap, factsTopic);
                 TopicRecords deadLetters = new TopicRecords(bootstrap, commandsTopic + "-dlq")) {
-            await().atMost(SOON).until(() -> facts.of(id).stream().anyMatch(record -> "SessionDeleted".equals(record.type()))
-                    && reports.all().stream().anyMatch(record -> ReportWatermark.TYPE.equals(record.type()))
-                    && reports.of(id).stream().anyMatch(record -> WorkerHeartbeat.TYPE.equals(record.type()))
-                    && deadLetters.of(id).size() > 0);
+            await("the session's SessionDeleted").atMost(SOON)
+                    .until(() -> facts.of(id).stream().anyMatch(record -> "SessionDeleted".equals(record.type())));
+            await("a report watermark").atMost(SOON)
+                    .until(() -> reports.all().stream().anyMatch(record -> ReportWatermark.TYPE.equals(record.type())));
+            await("the dead-lettered command").atMost(SOON).until(() -> deadLetters.of(id).size() > 0);
             for (Received record : concat(commands.of(id), reports.of(id), facts.of(id))) {
                 if (record.header("ce_source") == null) {
                     continue; // the unreadable record this test wrote itself
